@@ -1,0 +1,54 @@
+"""Demo data for `make run`: divisions, the demo coverage network and one account per staff role.
+
+Idempotent: running it again changes nothing and reports the same figures.
+"""
+
+from importlib import resources
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fairdesk.accounts.models import Role, User
+from fairdesk.accounts.services import staff_create
+from fairdesk.regions.models import Division
+from fairdesk.regions.services import demo_coverage_load
+
+DEMO_PASSWORD = "fairdesk-demo-2026"  # noqa: S105 - published demo credential, printed by the command
+DEMO_STAFF = [
+    ("+8613900000001", "王经理", Role.MANAGER),
+    ("+8613900000002", "李客服", Role.AGENT),
+    ("+8613900000003", "张调度", Role.DISPATCHER),
+    ("+8613900000004", "赵师傅", Role.TECHNICIAN),
+    ("+8613900000005", "陈审计", Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo: divisions (if missing), the demo service network and staff accounts."
+
+    def handle(self, *args, **options):
+        if not Division.objects.exists():
+            call_command("import_divisions", no_progress=options["verbosity"] < 2, verbosity=options["verbosity"])
+        lines = (resources.files("fairdesk.regions") / "data" / "service_areas.txt").read_text("utf-8").splitlines()
+        report = demo_coverage_load(lines=lines)
+        self.stdout.write(
+            f"demo coverage: {report.lines} lines, {report.areas} new service areas, {report.stations} stations"
+        )
+        for text, codes in report.replaced:
+            self.stdout.write(f"  abolished, covered through successors: {text} -> {', '.join(codes)}")
+        for number, text, reason in report.unresolved:
+            self.stdout.write(self.style.WARNING(f"  line {number} not resolved: {text}: {reason}"))
+        with transaction.atomic():
+            for phone, name, role in DEMO_STAFF:
+                if not User.objects.filter(phone=phone).exists():
+                    user = staff_create(phone=phone, name=name, role=role, password=DEMO_PASSWORD)
+                    if role == Role.MANAGER:
+                        user.is_superuser = True
+                        user.save(update_fields=["is_superuser"])
+        self.stdout.write(
+            "demo staff (admin at /admin/, password "
+            + DEMO_PASSWORD
+            + "): "
+            + ", ".join(f"{phone} {role.label}" for phone, _name, role in DEMO_STAFF)
+        )

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fairdesk.core import clock
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guarded for clarity
+        raise TypeError("events are append-only")
+
+    def delete(self):
+        raise TypeError("events are append-only")
+
+
+class Event(models.Model):
+    """One state change: who did what to which thing, when. Append-only.
+
+    The audit trail, customer timelines and the published statistics are all read from here. PostgreSQL
+    also refuses UPDATE and DELETE on this table by trigger (see migration 0002).
+    """
+
+    at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作方"), max_length=64, blank=True, help_text=_("系统、任务或匿名客户"))
+    kind = models.CharField(_("事件类型"), max_length=64, db_index=True)
+    subject_type = models.CharField(_("对象类型"), max_length=64)
+    subject_id = models.CharField(_("对象编号"), max_length=64)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("events are append-only")

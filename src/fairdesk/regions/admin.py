@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from fairdesk.regions.models import Division, ServiceArea, Station
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    title = _("现行/历史")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("现行")), ("no", _("已撤销或更名"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(valid_until__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(valid_until__isnull=False)
+        return queryset
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "province_name", "city_name", "valid_from", "valid_until")
+    list_filter = ("level", CurrentFilter, "province_name")
+    search_fields = ("code", "name", "short_name", "city_name")
+    exclude = ("outline",)
+    readonly_fields = ("code", "name", "level", "valid_from", "valid_until")
+
+
+class ServiceAreaInline(admin.TabularInline):
+    model = ServiceArea
+    autocomplete_fields = ("division",)
+    extra = 1
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ("name", "division", "hotline", "opening_hours", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "address", "hotline")
+    autocomplete_fields = ("division",)
+    inlines = [ServiceAreaInline]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ("station", "division", "source_text")
+    search_fields = ("station__name", "division__name", "source_text")
+    autocomplete_fields = ("station", "division")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from fairdesk.core.errors import DomainError
+from fairdesk.regions import maps, selectors, services
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _lookup(request) -> dict:
+    address = request.GET.get("address", "").strip()
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    context: dict = {"address": address, "asked": bool(address or lat is not None)}
+    if not context["asked"]:
+        return context
+    try:
+        coverage, resolution = services.coverage_lookup(address=address, lat=lat, lng=lng)
+    except DomainError as exc:
+        context["error"] = str(exc.message)
+        return context
+    context.update(coverage=coverage, resolution=resolution, division=coverage.division)
+    return context
+
+
+@require_GET
+def coverage_page(request):
+    context = _lookup(request)
+    context["stats"] = selectors.division_stats()
+    context["map_svg"] = maps.coverage_map_svg(
+        highlight=context.get("division"), label=_("服务区域地图：阴影为已覆盖的区县")
+    )
+    return render(request, "regions/coverage.html", context)
+
+
+@require_GET
+def coverage_check(request):
+    """htmx partial: the answer box and the map with the division marked."""
+    context = _lookup(request)
+    context["map_svg"] = maps.coverage_map_svg(
+        highlight=context.get("division"), label=_("服务区域地图：阴影为已覆盖的区县")
+    )
+    return render(request, "regions/_coverage_result.html", context)
+
+
+@require_GET
+def coverage_map(request):
+    response = HttpResponse(maps.coverage_map_svg(label=_("服务区域地图")), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fairdesk.api import api
+
+admin.site.site_header = "fairdesk 后台"
+admin.site.site_title = "fairdesk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("fairdesk.regions.urls")),
+    path("", include("fairdesk.core.urls")),
+]
