@@ -42,7 +42,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Everybody is identified by a mobile number; staff additionally have a role and a password."""
 
-    phone = models.CharField(_("手机号"), max_length=16, unique=True, help_text=_("E.164 格式，例如 +8613812345678"))
+    phone = models.CharField(
+        _("手机号"), max_length=16, unique=True, help_text=_("E.164 格式，例如 +8613812345678")
+    )
     name = models.CharField(_("姓名"), max_length=64, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.CUSTOMER)

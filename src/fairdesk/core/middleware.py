@@ -1,4 +1,4 @@
-"""Language choice: the user's explicit choice (cookie) wins, then the browser's Accept-Language, then zh-Hans.
+"""Language choice: the user's explicit choice (cookie) wins, then Accept-Language, then zh-Hans.
 
 Django's LocaleMiddleware would do most of this, but it also redirects on URL prefixes; we keep URLs stable
 (shared links work in both languages) and switch with a cookie set by the language switch.

@@ -31,7 +31,9 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField(_("操作方"), max_length=64, blank=True, help_text=_("系统、任务或匿名客户"))
+    actor_label = models.CharField(
+        _("操作方"), max_length=64, blank=True, help_text=_("系统、任务或匿名客户")
+    )
     kind = models.CharField(_("事件类型"), max_length=64, db_index=True)
     subject_type = models.CharField(_("对象类型"), max_length=64)
     subject_id = models.CharField(_("对象编号"), max_length=64)

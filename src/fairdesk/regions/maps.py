@@ -7,7 +7,7 @@ import threading
 from html import escape
 
 from fairdesk.regions.models import Division, Level
-from fairdesk.regions.selectors import covered_division_codes
+from fairdesk.regions.selectors import coverage_fingerprint, covered_division_codes
 
 WEST, EAST, NORTH, SOUTH = 73.0, 135.5, 54.0, 17.5
 SCALE = 10.0
@@ -16,7 +16,7 @@ WIDTH = round((EAST - WEST) * SCALE * _COS)
 HEIGHT = round((NORTH - SOUTH) * SCALE)
 
 _lock = threading.Lock()
-_cache: dict[str, str] = {}
+_cache: dict[tuple, str] = {}  # one entry, keyed by the coverage fingerprint: any process sees changes
 
 
 def project(lng: float, lat: float) -> tuple[float, float]:
@@ -43,7 +43,9 @@ def _base_layers() -> tuple[str, str]:
     covered = Division.objects.filter(code__in=codes, valid_until=None).exclude(level=Level.PROVINCE)
     covered_paths = []
     for division in covered.only("code", "name", "outline", "lat", "lng", "city_name"):
-        title = escape(f"{division.city_name}{division.name}" if division.city_name != division.name else division.name)
+        title = escape(
+            f"{division.city_name}{division.name}" if division.city_name != division.name else division.name
+        )
         if division.outline:
             covered_paths.append(
                 f'<path class="covered" data-adcode="{division.code}" d="{path_for(division.outline)}">'
@@ -51,17 +53,21 @@ def _base_layers() -> tuple[str, str]:
             )
         elif division.lat is not None:
             x, y = project(division.lng, division.lat)
-            covered_paths.append(f'<circle class="covered" cx="{x}" cy="{y}" r="3"><title>{title}</title></circle>')
+            covered_paths.append(
+                f'<circle class="covered" cx="{x}" cy="{y}" r="3"><title>{title}</title></circle>'
+            )
     return province_paths, "".join(covered_paths)
 
 
 def coverage_map_svg(*, highlight: Division | None = None, label: str = "") -> str:
     """The map with covered divisions shaded and, optionally, the looked-up division marked."""
+    key = coverage_fingerprint()
     with _lock:
-        if "base" not in _cache:
+        if key not in _cache:
             provinces, covered = _base_layers()
-            _cache["base"] = f'<g class="provinces">{provinces}</g><g class="coverage">{covered}</g>'
-        base = _cache["base"]
+            _cache.clear()
+            _cache[key] = f'<g class="provinces">{provinces}</g><g class="coverage">{covered}</g>'
+        base = _cache[key]
     marker = ""
     if highlight is not None:
         if highlight.outline:

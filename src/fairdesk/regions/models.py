@@ -18,7 +18,7 @@ class Level(models.TextChoices):
 class Division(models.Model):
     """An administrative division (GB/T 2260) as it is or as it was.
 
-    A name that a code carried in some years is one row: renamed units keep their old row with `valid_until` set
+    Each name a code carried is one row: renamed units keep their old row with `valid_until` set
     and `successor_codes` pointing at what replaced them, so old addresses still resolve.
     """
 
@@ -36,14 +36,18 @@ class Division(models.Model):
         _("最后见于"), null=True, blank=True, help_text=_("撤销或更名前最后一年；现行区划为空")
     )
     successor_codes = models.JSONField(_("继承区划"), default=list, blank=True)
-    has_counties = models.BooleanField(_("下设县级"), default=True, help_text=_("东莞、中山等不设县级的地级市为否"))
+    has_counties = models.BooleanField(
+        _("下设县级"), default=True, help_text=_("东莞、中山等不设县级的地级市为否")
+    )
     lat = models.FloatField(
         _("中心纬度"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
     lng = models.FloatField(
         _("中心经度"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
-    outline = models.JSONField(_("简化边界"), null=True, blank=True, help_text=_("[[[lng, lat], ...], ...] 多个环"))
+    outline = models.JSONField(
+        _("简化边界"), null=True, blank=True, help_text=_("[[[lng, lat], ...], ...] 多个环")
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -52,7 +56,8 @@ class Division(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "code", "name"], name="division_level_code_name_unique"),
             models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
                 name="division_validity_ordered",
             ),
         ]
@@ -108,11 +113,15 @@ class Station(models.Model):
 class ServiceArea(models.Model):
     """A station covers a division. Several stations may cover one division; the nearest one serves."""
 
-    station = models.ForeignKey(Station, verbose_name=_("服务网点"), on_delete=models.CASCADE, related_name="areas")
+    station = models.ForeignKey(
+        Station, verbose_name=_("服务网点"), on_delete=models.CASCADE, related_name="areas"
+    )
     division = models.ForeignKey(
         Division, verbose_name=_("覆盖区划"), on_delete=models.PROTECT, related_name="service_areas"
     )
-    source_text = models.CharField(_("原始写法"), max_length=100, blank=True, help_text=_("导入时的原始地址文本"))
+    source_text = models.CharField(
+        _("原始写法"), max_length=100, blank=True, help_text=_("导入时的原始地址文本")
+    )
 
     class Meta:
         verbose_name = _("服务区域")

@@ -29,6 +29,8 @@ from fairdesk.core.errors import InvalidInput
 LEVEL_RANK = {"province": 1, "city": 2, "county": 3}
 _TOWN = re.compile(r"^([\u3400-\u9fff]{2,10}?(?:街道办事处|街道|民族乡|镇|乡|苏木|办事处))")
 _BARE_TOWN = re.compile(r"^[\u3400-\u9fff]{2,4}$")
+# A bare remainder ending like this is a road, building or village, not a town name.
+_NOT_TOWN_ENDINGS = (*"路街道巷弄号楼栋幢室村组里园苑府湾庄城", "胡同", "大道", "广场", "小区", "花园")
 _COUNTRY_PREFIX = ("中华人民共和国", "中国")
 _DROP = re.compile(r"[\s\u3000,，、;；:：]+")
 MAX_INPUT = 200
@@ -52,6 +54,7 @@ class Entity:
     current: bool
     has_counties: bool
     successors: tuple[str, ...]
+    until: int  # last year seen; 9999 for current units
 
     def is_inside(self, parent: Entity) -> bool:
         if parent.rank >= self.rank:
@@ -135,6 +138,7 @@ class Resolver:
                 current=row["valid_until"] is None,
                 has_counties=row["has_counties"],
                 successors=tuple(row["successor_codes"] or ()),
+                until=row["valid_until"] or 9999,
             )
             index = len(self.entities)
             self.entities.append(entity)
@@ -180,13 +184,24 @@ class Resolver:
                     if last is not None and not entity.is_inside(last):
                         continue
                     stack.append(
-                        (end, entity, chars + end - pos, currents + entity.current, shorts + is_short, depth + 1)
+                        (
+                            end,
+                            entity,
+                            chars + end - pos,
+                            currents + entity.current,
+                            shorts + is_short,
+                            depth + 1,
+                        )
                     )
         finals = {entity.id: (entity, pos) for _score, entity, pos in best}
+        if len(finals) > 1 and _same_lineage([e for e, _p in finals.values()]):
+            latest = max(finals.values(), key=lambda item: item[0].until)
+            finals = {latest[0].id: latest}  # one unit seen under two parents over time: take its latest form
         if len(finals) > 1:
             names = "、".join(sorted({self._display(e) for e, _p in finals.values()}))
             raise Unresolvable(
-                _("“%(text)s”可能是多个地方：%(names)s。请加上省或市。") % {"text": clean[:best_score[0]], "names": names}
+                _("“%(text)s”可能是多个地方：%(names)s。请加上省或市。")
+                % {"text": clean[: best_score[0]], "names": names}
             )
         entity, pos = next(iter(finals.values()))
         if entity.rank == 1 or (entity.rank == 2 and entity.has_counties):
@@ -219,6 +234,12 @@ class Resolver:
         return "".join(parts)
 
 
+def _same_lineage(entities: list[Entity]) -> bool:
+    """True when all candidates are historical forms of one unit (same non-empty successors)."""
+    successors = {e.successors for e in entities}
+    return all(not e.current for e in entities) and len(successors) == 1 and bool(next(iter(successors)))
+
+
 def split_rest(rest: str) -> tuple[str | None, str | None]:
     if not rest:
         return None, None
@@ -226,7 +247,7 @@ def split_rest(rest: str) -> tuple[str | None, str | None]:
     if match:
         town = match.group(1)
         return town, rest[len(town) :] or None
-    if _BARE_TOWN.match(rest):
+    if _BARE_TOWN.match(rest) and not rest.endswith(_NOT_TOWN_ENDINGS):
         return rest, None  # 五指山市毛阳: a bare town name with nothing after it
     return None, rest
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from fairdesk.regions.geo import haversine_km
 from fairdesk.regions.models import Division, Level, ServiceArea, Station
@@ -32,7 +32,9 @@ def division_current_by_code(*, code: str) -> Division | None:
 
 
 def divisions_current_by_codes(*, codes: list[str]) -> list[Division]:
-    return list(Division.objects.filter(code__in=codes, valid_until__isnull=True).exclude(level=Level.PROVINCE))
+    return list(
+        Division.objects.filter(code__in=codes, valid_until__isnull=True).exclude(level=Level.PROVINCE)
+    )
 
 
 @dataclass(frozen=True)
@@ -41,26 +43,36 @@ class Coverage:
     covered: bool
     station: Station | None
     distance_km: float | None
-    served_via: list[Division]  # the current divisions whose service areas apply (successors of an abolished one)
+    served_via: list[
+        Division
+    ]  # the current divisions whose service areas apply (successors of an abolished one)
 
 
-def coverage_for_division(*, division: Division, lat: float | None = None, lng: float | None = None) -> Coverage:
+def coverage_for_division(
+    *, division: Division, lat: float | None = None, lng: float | None = None
+) -> Coverage:
     """Is a division covered, and by which station?
 
     An abolished division is covered where its successors are. A station that covers a whole prefecture-level
     city covers every county in it. Among several covering stations the nearest one to the customer's point
     (or to the division's centre) serves.
     """
-    targets = [division] if division.is_current else divisions_current_by_codes(codes=division.successor_codes)
+    targets = (
+        [division] if division.is_current else divisions_current_by_codes(codes=division.successor_codes)
+    )
     if not targets:
         return Coverage(division, False, None, None, [])
     match = Q()
     for target in targets:
         match |= Q(division=target)
         if target.level == Level.COUNTY and target.city_code:
-            match |= Q(division__code=target.city_code, division__level=Level.CITY, division__valid_until=None)
+            match |= Q(
+                division__code=target.city_code, division__level=Level.CITY, division__valid_until=None
+            )
     areas = list(
-        ServiceArea.objects.filter(match, station__is_active=True).select_related("station").order_by("station_id")
+        ServiceArea.objects.filter(match, station__is_active=True)
+        .select_related("station")
+        .order_by("station_id")
     )
     if not areas:
         return Coverage(division, False, None, None, targets)
@@ -77,16 +89,25 @@ def coverage_for_division(*, division: Division, lat: float | None = None, lng: 
 def covered_division_codes() -> set[str]:
     """Codes of current divisions with service (counties, plus the counties of fully covered cities)."""
     codes = set(
-        ServiceArea.objects.filter(station__is_active=True).values_list("division__code", flat=True).distinct()
+        ServiceArea.objects.filter(station__is_active=True)
+        .values_list("division__code", flat=True)
+        .distinct()
     )
     city_codes = {code for code in codes if code.endswith("00")}
     if city_codes:
         codes |= set(
-            Division.objects.filter(city_code__in=city_codes, level=Level.COUNTY, valid_until=None).values_list(
-                "code", flat=True
-            )
+            Division.objects.filter(
+                city_code__in=city_codes, level=Level.COUNTY, valid_until=None
+            ).values_list("code", flat=True)
         )
     return codes
+
+
+def coverage_fingerprint() -> tuple:
+    """Changes whenever service areas or station activity change (one cheap aggregate query)."""
+    areas = ServiceArea.objects.aggregate(n=Count("id"), top=Max("id"))
+    active = Station.objects.filter(is_active=True).aggregate(n=Count("id"), top=Max("id"))
+    return (areas["n"], areas["top"], active["n"], active["top"])
 
 
 def stations_list() -> list[Station]:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from fairdesk.core.errors import InvalidInput
 from fairdesk.core.services import event_record
 from fairdesk.regions import geo
-from fairdesk.regions.maps import reset_map_cache
 from fairdesk.regions.gazetteer import DivisionRecord, build_gazetteer
+from fairdesk.regions.maps import reset_map_cache
 from fairdesk.regions.models import Division, Level, ServiceArea, Station
 from fairdesk.regions.resolver import Resolution, Unresolvable, reset_resolver, resolve
 from fairdesk.regions.selectors import Coverage, coverage_for_division, division_current_by_code
@@ -55,7 +55,9 @@ def divisions_import(*, progress: Callable[[Iterable], Iterable] = lambda it: it
             _count(record, report)
             row = existing.get(record.key)
             if row is None:
-                to_create.append(Division(code=record.code, name=record.name, level=record.level, **_values(record)))
+                to_create.append(
+                    Division(code=record.code, name=record.name, level=record.level, **_values(record))
+                )
                 continue
             values = _values(record)
             if any(getattr(row, name) != value for name, value in values.items()):
@@ -98,7 +100,9 @@ def address_resolve(*, text: str) -> Resolution:
     return resolve(text)
 
 
-def coverage_lookup(*, address: str = "", lat: float | None = None, lng: float | None = None) -> tuple[Coverage, Resolution | None]:
+def coverage_lookup(
+    *, address: str = "", lat: float | None = None, lng: float | None = None
+) -> tuple[Coverage, Resolution | None]:
     """Coverage for a typed address, or for a GPS point (WGS-84) when no address is given."""
     if address.strip():
         resolution = resolve(address)
@@ -141,7 +145,9 @@ def station_create(
 
 
 @transaction.atomic
-def service_area_add(*, station: Station, division: Division, source_text: str = "", actor=None) -> ServiceArea:
+def service_area_add(
+    *, station: Station, division: Division, source_text: str = "", actor=None
+) -> ServiceArea:
     """Let a station cover a division (idempotent). An abolished division is replaced by its successors' areas
     by the caller; here it is refused so coverage always points at divisions that exist today."""
     area = ServiceArea.objects.filter(station=station, division=division).first()
@@ -170,7 +176,7 @@ class DemoCoverageReport:
 
 
 def demo_coverage_load(*, lines: Iterable[str], actor=None) -> DemoCoverageReport:
-    """Load a list of claimed service districts: one station per prefecture-level city, covering what it lists.
+    """Load a list of claimed service districts: one station per prefecture-level city.
 
     Abolished districts are covered through their successors; towns count for the unit they belong to.
     Idempotent: stations are found by name, areas by (station, division).
@@ -206,17 +212,17 @@ def _demo_station_for(division: Division, *, actor=None) -> Station:
         home = division_current_by_code(code=division.city_code) or division
     elif division.level == Level.COUNTY and division.city_name == division.province_name:
         home = division  # a municipality: the first covered district hosts the station
-    label = home.name if home.level == Level.CITY else (home.city_name or home.name)
-    if home.level == Level.COUNTY and not home.city_code:
-        label = home.name  # county-level city under a province directly (琼海市)
-    name = _("%(place)s服务站") % {"place": label}
+    label = home.short_name or home.name
+    if home.level == Level.COUNTY and home.city_code:
+        label = home.city_name  # unreachable for real cities; kept for a county whose city row is missing
+    name = f"{label}服务站"  # data, stored once: not translated
     existing = Station.objects.filter(name=name).first()
     if existing is not None:
         return existing
     digits = f"{int(home.code) % 9_999_999:07d}"
     return station_create(
         name=name,
-        address=_("%(place)s中心服务站") % {"place": home.full_name},
+        address=f"{home.full_name}中心服务站",
         division=home if home.level != Level.PROVINCE else division,
         hotline=f"400-{digits[:3]}-{digits[3:]}",
         actor=actor,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -48,7 +49,12 @@ def coverage_check(request):
     context["map_svg"] = maps.coverage_map_svg(
         highlight=context.get("division"), label=_("服务区域地图：阴影为已覆盖的区县")
     )
-    return render(request, "regions/_coverage_result.html", context)
+    response = render(request, "regions/_coverage_result.html", context)
+    # The address bar shows the full page's URL, so the answer can be reloaded or shared as a link.
+    response["HX-Push-Url"] = reverse("regions:coverage") + (
+        "?" + request.GET.urlencode() if request.GET else ""
+    )
+    return response
 
 
 @require_GET

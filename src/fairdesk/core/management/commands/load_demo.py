@@ -29,11 +29,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not Division.objects.exists():
-            call_command("import_divisions", no_progress=options["verbosity"] < 2, verbosity=options["verbosity"])
-        lines = (resources.files("fairdesk.regions") / "data" / "service_areas.txt").read_text("utf-8").splitlines()
+            call_command(
+                "import_divisions", no_progress=options["verbosity"] < 2, verbosity=options["verbosity"]
+            )
+        lines = (
+            (resources.files("fairdesk.regions") / "data" / "service_areas.txt")
+            .read_text("utf-8")
+            .splitlines()
+        )
         report = demo_coverage_load(lines=lines)
         self.stdout.write(
-            f"demo coverage: {report.lines} lines, {report.areas} new service areas, {report.stations} stations"
+            f"demo coverage: {report.lines} lines, {report.areas} new service areas, "
+            f"{report.stations} stations"
         )
         for text, codes in report.replaced:
             self.stdout.write(f"  abolished, covered through successors: {text} -> {', '.join(codes)}")

@@ -24,9 +24,9 @@ class Command(BaseCommand):
         manage = [sys.executable, os.path.abspath(sys.argv[0])]
         processes = []
         if not options["no_worker"]:
-            processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1"]))
+            processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1"]))  # noqa: S603 - our own manage.py
         processes.append(
-            subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])
+            subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])  # noqa: S603 - our own manage.py
         )
         self.stdout.write(f"serving http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
         try:

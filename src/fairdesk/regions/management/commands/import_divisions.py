@@ -28,8 +28,10 @@ class Command(BaseCommand):
                 + ", ".join(report.without_successor)
             )
         if report.warnings:
-            self.stdout.write(f"{len(report.warnings)} data warnings" + ("" if options["show_warnings"] else
-                                                                       " (--show-warnings lists them)"))
+            self.stdout.write(
+                f"{len(report.warnings)} data warnings"
+                + ("" if options["show_warnings"] else " (--show-warnings lists them)")
+            )
             if options["show_warnings"]:
                 for warning in report.warnings:
                     self.stdout.write(f"  {warning}")

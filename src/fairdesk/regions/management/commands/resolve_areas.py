@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Resolve addresses (one per line on stdin) to divisions, printing one JSON object per line."
 
     def add_arguments(self, parser):
-        parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"], help="language of errors")
+        parser.add_argument(
+            "--language", default="zh-hans", choices=["zh-hans", "en"], help="language of errors"
+        )
 
     def handle(self, *args, **options):
         translation.activate(options["language"])

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with China's divisions imported once (about ten seconds)."""
+    with django_db_blocker.unblock():
+        call_command("import_divisions", no_progress=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright; never a downloaded browser."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    executable = Path("/usr/bin/chromium")
+    if not executable.exists():
+        pytest.fail("Debian's chromium is missing: run `apt-get install -y chromium` (make test does this)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(executable),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def live_site():
+    from fairdesk.testing.liveserver import live_server
+
+    with live_server() as server:
+        yield server
+
+
+@pytest.fixture
+def phone_page(browser, live_site):
+    """A phone-sized page in Chinese, as most customers see the site."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,46 @@
+"""Every line of the network's claimed coverage list resolves, and the demo loads all of it."""
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from fairdesk.regions.models import ServiceArea, Station
+from fairdesk.regions.resolver import resolve
+from fairdesk.regions.services import demo_coverage_load
+
+pytestmark = pytest.mark.django_db
+SHARED = Path(__file__).resolve().parents[5] / "shared" / "data" / "service_areas.txt"
+
+
+def demo_lines() -> list[str]:
+    text = (resources.files("fairdesk.regions") / "data" / "service_areas.txt").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_the_packaged_copy_matches_the_shared_file():
+    if not SHARED.exists():
+        pytest.skip("../shared is not next to this checkout")
+    assert demo_lines() == [line.strip() for line in SHARED.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_all_210_lines_resolve_to_a_county_or_a_county_less_city():
+    lines = demo_lines()
+    assert len(lines) == 210
+    for line in lines:
+        result = resolve(line)
+        assert result.level in {"county", "city"}, line
+        assert len(result.adcode) == 6 and result.adcode.isdigit(), line
+
+
+def test_the_demo_covers_every_line_and_is_idempotent():
+    first = demo_coverage_load(lines=demo_lines())
+    assert first.unresolved == []
+    assert [text for text, _codes in first.replaced] == ["南昌市湾里区"]
+    areas, stations = ServiceArea.objects.count(), Station.objects.count()
+    # 210 lines, 6 repeated, 湾里区 covered through 新建区 → 203 distinct divisions.
+    assert areas == 203
+    assert 100 < stations < 210
+    second = demo_coverage_load(lines=demo_lines())
+    assert second.areas == 0
+    assert (ServiceArea.objects.count(), Station.objects.count()) == (areas, stations)

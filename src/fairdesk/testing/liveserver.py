@@ -1,0 +1,113 @@
+"""A real fairdesk server in a subprocess, on its own fresh database, for browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict[str, str]
+
+    def manage(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, str(REPO / "manage.py"), *args],
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+
+@contextlib.contextmanager
+def fresh_database_url() -> Iterator[str]:
+    """A new empty database: a temp SQLite file, or a new PostgreSQL database if DATABASE_URL is one."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = f"fairdesk_live_{uuid.uuid4().hex[:10]}"
+        admin_url = base.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield base.rsplit("/", 1)[0] + "/" + name
+        finally:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        with tempfile.TemporaryDirectory(prefix="fairdesk-live-") as tmp:
+            yield f"sqlite:///{tmp}/live.sqlite3"
+
+
+@contextlib.contextmanager
+def live_server(*, demo: bool = True, extra_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    with fresh_database_url() as database_url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "fairdesk.settings",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        port = free_port()
+        server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+        server.manage("migrate", "--noinput", "-v0")
+        if demo:
+            server.manage("load_demo", "-v0")
+        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - outlives this block, closed below
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(REPO / "manage.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_up(server.url + "/coverage/", process, log)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local test server
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    log.seek(0)
+    raise RuntimeError(f"server did not come up at {url}:\n{log.read()}")
