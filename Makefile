@@ -24,7 +24,7 @@ run: $(STAMP)
 
 # The whole suite, browser tests included (Debian's Chromium is installed when missing).
 test: $(STAMP) chromium
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser tests.
 test-fast: $(STAMP)
