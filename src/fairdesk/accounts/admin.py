@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.accounts.models import User
+from fairdesk.core.admin_audit import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ("phone",)
     list_display = ("phone", "name", "role", "is_active", "date_joined")
     list_filter = ("role", "is_active")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.core.admin_audit import AuditedAdmin
 from fairdesk.regions.models import Division, ServiceArea, Station
 
 
@@ -20,7 +21,7 @@ class CurrentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "province_name", "city_name", "valid_from", "valid_until")
     list_filter = ("level", CurrentFilter, "province_name")
     search_fields = ("code", "name", "short_name", "city_name")
@@ -35,7 +36,7 @@ class ServiceAreaInline(admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(AuditedAdmin):
     list_display = ("name", "division", "hotline", "opening_hours", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "address", "hotline")
@@ -44,7 +45,7 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(AuditedAdmin):
     list_display = ("station", "division", "source_text")
     search_fields = ("station__name", "division__name", "source_text")
     autocomplete_fields = ("station", "division")

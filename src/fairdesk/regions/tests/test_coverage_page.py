@@ -48,3 +48,35 @@ def test_the_map_is_served_as_svg(client, jiangyan):
     response = client.get("/coverage/map.svg")
     assert response["Content-Type"] == "image/svg+xml"
     assert b'data-adcode="321204"' in response.content
+
+
+def test_admin_edits_are_audited(client, jiangyan):
+    from fairdesk.accounts.models import Role
+    from fairdesk.accounts.services import staff_create
+    from fairdesk.core.models import Event
+
+    manager = staff_create(
+        phone="13600000009", name="经理", role=Role.MANAGER, password="a-long-staff-password"
+    )
+    manager.is_superuser = True
+    manager.save()
+    client.force_login(manager)
+    url = f"/admin/regions/station/{jiangyan.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {"division": jiangyan.division_id, "hotline": "400-100-3000", "is_active": "on", "covers": []}
+    )
+    data.update(
+        {
+            "areas-TOTAL_FORMS": "0",
+            "areas-INITIAL_FORMS": "0",
+            "areas-MIN_NUM_FORMS": "0",
+            "areas-MAX_NUM_FORMS": "1000",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.filter(kind="station.changed").last()
+    assert event.actor == manager
+    assert event.payload["fields"]["hotline"] == "400-100-3000"

@@ -1,0 +1,70 @@
+"""Back-office edits are state changes too: every save and delete through the admin appends an Event."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from fairdesk.core.services import event_record
+
+
+def _jsonable(values: dict) -> dict:
+    return {
+        key: value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        for key, value in values.items()
+    }
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {
+                name: form.cleaned_data.get(name) for name in form.changed_data if name in form.cleaned_data
+            }
+            event_record(
+                kind=f"{obj._meta.model_name}.{'changed' if change else 'created'}",
+                subject=obj,
+                actor=request.user,
+                payload={"via": "admin", "fields": _jsonable(changed)},
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            snapshot = _jsonable(model_to_dict(obj))
+            subject_type, subject_id = obj._meta.label_lower, obj.pk
+            super().delete_model(request, obj)
+            event_record(
+                kind=f"{obj._meta.model_name}.deleted",
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor=request.user,
+                payload={"via": "admin", "before": snapshot},
+            )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                event_record(
+                    kind=f"{obj._meta.model_name}.deleted",
+                    subject=obj,
+                    actor=request.user,
+                    payload={"via": "admin"},
+                )
+                obj.delete()
+            for obj in instances:
+                created = obj.pk is None
+                obj.save()
+                event_record(
+                    kind=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+                    subject=obj,
+                    actor=request.user,
+                    payload={"via": "admin"},
+                )
+            formset.save_m2m()
