@@ -46,6 +46,15 @@ def live_site():
         yield server
 
 
+@pytest.fixture(scope="session")
+def production_site():
+    """The app under gunicorn (DEBUG off), for concurrency tests that the development server cannot take."""
+    from fairdesk.testing.liveserver import live_server
+
+    with live_server(production=True) as server:
+        yield server
+
+
 @pytest.fixture
 def phone_page(browser, live_site):
     """A phone-sized page in Chinese, as most customers see the site."""

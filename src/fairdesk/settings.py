@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fairdesk.core",
     "fairdesk.accounts",
     "fairdesk.regions",
+    "fairdesk.bookings",
 ]
 
 MIDDLEWARE = [

@@ -81,3 +81,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         if self.phone:
             self.phone = normalize_phone(self.phone)
+
+
+class ApiToken(models.Model):
+    """A staff member's API token. Only a SHA-256 of the token is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    label = models.CharField(_("用途"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label}"

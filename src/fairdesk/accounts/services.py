@@ -8,7 +8,9 @@ from fairdesk.core.services import event_record
 
 
 @transaction.atomic
-def staff_create(*, phone: str, name: str, role: str, password: str, actor: User | None = None) -> User:
+def staff_create(
+    *, phone: str, name: str, role: str, password: str | None, actor: User | None = None
+) -> User:
     if role not in Role.values or role == Role.CUSTOMER:
         raise ValueError(f"unknown staff role {role!r}")
     user = User.objects.create_user(phone, password, name=name, role=role)
@@ -26,3 +28,38 @@ def customer_get_or_create(*, phone: str, name: str = "", actor: User | None = N
         user.save(update_fields=["password"])
         event_record(kind="customer.created", subject=user, actor=actor)
     return user
+
+
+def _digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, label: str = "", actor: User | None = None) -> str:
+    """Create a token for a staff user and return it; it cannot be read back later."""
+    import secrets
+
+    from fairdesk.accounts.models import STAFF_ROLES, ApiToken
+
+    if user.role not in STAFF_ROLES:
+        raise ValueError("API tokens are for staff")
+    token = "fd_" + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(user=user, digest=_digest(token), label=label)
+    event_record(
+        kind="api_token.created", subject=record, actor=actor, payload={"user": user.pk, "label": label}
+    )
+    return token
+
+
+def api_token_user(*, token: str) -> User | None:
+    """The active staff user behind a token, or None."""
+    from fairdesk.accounts.models import ApiToken
+
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return record.user if record else None

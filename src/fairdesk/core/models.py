@@ -57,3 +57,22 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("events are append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an `Idempotency-Key`; a replay gets it back and changes nothing."""
+
+    scope = models.CharField(_("调用方"), max_length=80, help_text=_("令牌或会话标识 + 路径"))
+    key = models.CharField(_("幂等键"), max_length=120)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("状态码"), default=0)
+    body = models.JSONField(_("响应"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} → {self.status_code}"

@@ -63,7 +63,10 @@ def fresh_database_url() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def live_server(*, demo: bool = True, extra_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+def live_server(
+    *, demo: bool = True, extra_env: dict[str, str] | None = None, production: bool = False
+) -> Iterator[LiveServer]:
+    """`production`: gunicorn (threaded workers, DEBUG off) instead of the development server."""
     with fresh_database_url() as database_url:
         env = {
             **os.environ,
@@ -79,15 +82,53 @@ def live_server(*, demo: bool = True, extra_env: dict[str, str] | None = None) -
         if demo:
             server.manage("load_demo", "-v0")
         log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - outlives this block, closed below
+        if production:
+            env.update(
+                DEBUG="false",
+                SECURE_SSL_REDIRECT="false",
+                SECURE_COOKIES="false",
+                SECRET_KEY=env.get("SECRET_KEY") or "live-server-secret-key-0123456789abcdef",
+                ALLOWED_HOSTS="127.0.0.1,localhost",
+            )
+            command = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "fairdesk.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                env.get("WEB_WORKERS", "2"),
+                "--threads",
+                env.get("WEB_THREADS", "8"),
+                "--worker-class",
+                "gthread",
+                "--backlog",
+                "2048",
+                "--chdir",
+                str(REPO / "src"),
+                "--log-level",
+                "warning",
+            ]
+        else:
+            command = [
+                sys.executable,
+                str(REPO / "manage.py"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ]
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, str(REPO / "manage.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            command,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
-            _wait_until_up(server.url + "/coverage/", process, log)
+            _wait_until_up(server.url + "/api/v1/service-types", process, log)
             yield server
         finally:
             # The server runs in its own session: stop the whole group (web server and task worker).

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.services import staff_create
+from fairdesk.bookings.services import service_types_load_demo
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import demo_coverage_load
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  abolished, covered through successors: {text} -> {', '.join(codes)}")
         for number, text, reason in report.unresolved:
             self.stdout.write(self.style.WARNING(f"  line {number} not resolved: {text}: {reason}"))
+        self.stdout.write(f"service types: {service_types_load_demo()} new")
         with transaction.atomic():
             for phone, name, role in DEMO_STAFF:
                 if not User.objects.filter(phone=phone).exists():

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Router
+
+from fairdesk.accounts.api_auth import api_auth
+from fairdesk.accounts.models import STAFF_ROLES
+from fairdesk.accounts.services import customer_get_or_create
+from fairdesk.bookings import selectors, services
+from fairdesk.bookings.errors import InvalidInput
+from fairdesk.bookings.schemas import (
+    BookingIn,
+    BookingOut,
+    CancelIn,
+    ErrorOut,
+    RescheduleIn,
+    ServiceTypeOut,
+    SlotOut,
+)
+from fairdesk.core import clock
+from fairdesk.core.idempotency import run_idempotent
+from fairdesk.regions.services import coverage_lookup
+
+router = Router(tags=["bookings"])
+
+
+def slot_out(slot) -> dict:
+    return {
+        "id": slot.pk,
+        "start": slot.start,
+        "end": slot.end,
+        "capacity": slot.capacity,
+        "remaining": slot.remaining,
+        "station": {"name": slot.station.name, "hotline": slot.station.hotline},
+    }
+
+
+def booking_out(booking) -> dict:
+    booking.slot.station = booking.station
+    return {
+        "reference": booking.reference,
+        "status": booking.status,
+        "slot": slot_out(booking.slot),
+        "station": {"name": booking.station.name, "hotline": booking.station.hotline},
+        "service_type": booking.service_type.code,
+        "address": booking.address,
+    }
+
+
+@router.get("/service-types", response=list[ServiceTypeOut], summary="What can be booked")
+def service_types(request):
+    return [
+        {
+            "code": t.code,
+            "name": t.display_name,
+            "duration_minutes": t.duration_minutes,
+            "emergency": t.emergency,
+            "price_estimate_fen": t.price_estimate_fen,
+        }
+        for t in selectors.service_types_active()
+    ]
+
+
+@router.get(
+    "/slots", response={200: list[SlotOut], 422: ErrorOut}, summary="Open slots for an address and day"
+)
+def slots(request, address: str, service_type: str, date: dt.date):
+    services._service_type(service_type)
+    coverage, _resolution = coverage_lookup(address=address)
+    if not coverage.covered or coverage.station is None:
+        raise services.NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    today = clock.now().astimezone(services._local_zone()).date()
+    if date < today:
+        return []
+    services.slots_ensure_for_day(station=coverage.station, day=date)
+    zone = services._local_zone()
+    start = dt.datetime.combine(date, dt.time.min, tzinfo=zone)
+    return [
+        slot_out(s)
+        for s in selectors.slots_open(
+            station_id=coverage.station.pk, start=start, end=start + dt.timedelta(days=1)
+        )
+    ]
+
+
+def _respond(status: int, body: dict) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _payload(request, body) -> dict:
+    return {"path": request.path, "body": body.dict() if body is not None else None}
+
+
+@router.post(
+    "/bookings",
+    auth=api_auth,
+    response={201: BookingOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Book a slot",
+)
+def booking_create(
+    request, body: BookingIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
+    actor = request.api_user
+
+    def handler():
+        if actor.role in STAFF_ROLES:
+            if not body.phone:
+                raise InvalidInput(_("代客预约需要填写客户手机号。"), code="phone_required")
+            customer = customer_get_or_create(phone=body.phone, name=body.name, actor=actor)
+        else:
+            customer = actor
+        booking = services.booking_create(
+            customer=customer,
+            slot_id=body.slot_id,
+            service_type_code=body.service_type,
+            address=body.address,
+            contact_name=body.name,
+            actor=actor,
+        )
+        return 201, _jsonable(booking_out(booking))
+
+    status, data = run_idempotent(
+        key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
+    )
+    return _respond(status, data)
+
+
+@router.post(
+    "/bookings/{reference}/cancel", auth=api_auth, response={200: BookingOut, 404: ErrorOut, 409: ErrorOut}
+)
+def booking_cancel(
+    request,
+    reference: str,
+    body: CancelIn | None = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    def handler():
+        booking = services.booking_cancel(
+            reference=reference, actor=request.api_user, reason=body.reason if body else ""
+        )
+        return 200, _jsonable(booking_out(booking))
+
+    return _respond(
+        *run_idempotent(
+            key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
+        )
+    )
+
+
+@router.post(
+    "/bookings/{reference}/reschedule",
+    auth=api_auth,
+    response={200: BookingOut, 404: ErrorOut, 409: ErrorOut},
+)
+def booking_reschedule(
+    request,
+    reference: str,
+    body: RescheduleIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    def handler():
+        booking = services.booking_reschedule(
+            reference=reference, slot_id=body.slot_id, actor=request.api_user
+        )
+        return 200, _jsonable(booking_out(booking))
+
+    return _respond(
+        *run_idempotent(
+            key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
+        )
+    )
+
+
+def _jsonable(data: dict) -> dict:
+    """Datetimes as ISO 8601 strings, so the stored idempotent response is plain JSON."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, QuerySet
+
+from fairdesk.bookings.models import Booking, ServiceType, Slot
+from fairdesk.core import clock
+
+
+def service_types_active() -> QuerySet[ServiceType]:
+    return ServiceType.objects.filter(is_active=True).order_by("-emergency", "code")
+
+
+def slots_open(*, station_id: int, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+    """Slots a customer may book: in the future, not full."""
+    now = clock.now()
+    return list(
+        Slot.objects.filter(station_id=station_id, start__gte=start, start__lt=end, start__gt=now)
+        .filter(booked__lt=F("capacity"))
+        .select_related("station")
+        .order_by("start")
+    )
+
+
+def booking_by_reference(*, reference: str) -> Booking | None:
+    return (
+        Booking.objects.select_related("slot", "station", "service_type", "customer")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+
+
+def bookings_for_customer(*, customer_id: int) -> QuerySet[Booking]:
+    return Booking.objects.filter(customer_id=customer_id).select_related("slot", "station", "service_type")

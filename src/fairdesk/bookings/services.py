@@ -1,0 +1,234 @@
+"""Booking use cases. Capacity is taken and given back with conditional UPDATEs, so two requests can never
+both take the last place, on SQLite or PostgreSQL, with any number of web processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from fairdesk.accounts.models import STAFF_ROLES, User
+from fairdesk.bookings.errors import (
+    BookingNotFound,
+    IllegalTransition,
+    InvalidInput,
+    NotCovered,
+    SlotFull,
+    SlotUnavailable,
+)
+from fairdesk.bookings.models import Booking, BookingStatus, ServiceType, Slot, StationSchedule
+from fairdesk.core import clock
+from fairdesk.core.services import event_record
+from fairdesk.regions.models import ServiceArea, Station
+from fairdesk.regions.services import coverage_lookup
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread on the phone
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def _local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@transaction.atomic
+def schedule_get_or_create(*, station: Station) -> StationSchedule:
+    schedule, _created = StationSchedule.objects.get_or_create(station=station)
+    return schedule
+
+
+def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
+    """Create the day's windows from the station's schedule (idempotent; existing slots are never changed)."""
+    schedule = schedule_get_or_create(station=station)
+    zone = _local_zone()
+    cursor = dt.datetime.combine(day, schedule.opens_at, tzinfo=zone)
+    closing = dt.datetime.combine(day, schedule.closes_at, tzinfo=zone)
+    step = dt.timedelta(minutes=schedule.window_minutes)
+    wanted = []
+    while cursor + step <= closing:
+        wanted.append((cursor.astimezone(dt.UTC), (cursor + step).astimezone(dt.UTC)))
+        cursor += step
+    existing = set(
+        Slot.objects.filter(station=station, start__in=[s for s, _e in wanted]).values_list(
+            "start", flat=True
+        )
+    )
+    missing = [
+        Slot(station=station, start=start, end=end, capacity=schedule.capacity_per_window)
+        for start, end in wanted
+        if start not in existing
+    ]
+    if missing:
+        Slot.objects.bulk_create(missing, ignore_conflicts=True)  # a parallel request may have made them
+
+
+def _service_type(code: str) -> ServiceType:
+    service_type = ServiceType.objects.filter(code=code, is_active=True).first()
+    if service_type is None:
+        raise InvalidInput(_("没有这个服务类型：%(code)s") % {"code": code}, code="unknown_service_type")
+    return service_type
+
+
+def _take_place(slot_id: int) -> None:
+    taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity"), start__gt=clock.now()).update(
+        booked=F("booked") + 1
+    )
+    if taken != 1:
+        if not Slot.objects.filter(pk=slot_id, start__gt=clock.now()).exists():
+            raise SlotUnavailable(_("这个时段已经过去或不存在，请选择其他时段。"))
+        raise SlotFull(_("这个时段已约满，请选择其他时段。"))
+
+
+def _give_back_place(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def _check_owner(booking: Booking, actor: User) -> None:
+    if actor.role not in STAFF_ROLES and booking.customer_id != actor.pk:
+        raise BookingNotFound(_("没有找到这个预约。"))  # never reveal that someone else's booking exists
+
+
+@transaction.atomic
+def booking_create(
+    *, customer: User, slot_id: int, service_type_code: str, address: str, contact_name: str, actor: User
+) -> Booking:
+    service_type = _service_type(service_type_code)
+    coverage, _resolution = coverage_lookup(address=address)
+    if not coverage.covered:
+        raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    slot = Slot.objects.select_related("station").filter(pk=slot_id).first()
+    if slot is None:
+        raise SlotUnavailable(_("这个时段已经过去或不存在，请选择其他时段。"))
+    if not _station_serves(slot.station, coverage):
+        raise SlotUnavailable(
+            _("这个时段所属网点不服务您的地址，请重新选择时段。"), code="slot_wrong_station"
+        )
+    _take_place(slot.pk)
+    slot.refresh_from_db(fields=["booked"])
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    reference=_new_reference(),
+                    customer=customer,
+                    contact_name=contact_name.strip()[:64] or customer.name or "",
+                    service_type=service_type,
+                    slot=slot,
+                    station=slot.station,
+                    division=coverage.division,
+                    address=address.strip()[:200],
+                    price_estimate_fen=service_type.price_estimate_fen,
+                )
+            break
+        except IntegrityError:  # reference collision (1 in 10^12): draw again
+            continue
+    else:  # pragma: no cover
+        raise RuntimeError("could not draw a unique booking reference")
+    event_record(
+        kind="booking.created",
+        subject=booking,
+        actor=actor,
+        payload={"slot": slot.pk, "service_type": service_type.code, "by_staff": actor.pk != customer.pk},
+    )
+    return booking
+
+
+def _station_serves(station: Station, coverage) -> bool:
+    """The slot's station must cover the address (the nearest one, or any other that also covers it)."""
+    if coverage.station is not None and coverage.station.pk == station.pk:
+        return True
+    targets = coverage.served_via
+    return ServiceArea.objects.filter(
+        Q(division__in=targets)
+        | Q(
+            division__level="city",
+            division__valid_until=None,
+            division__code__in=[d.city_code for d in targets],
+        ),
+        station=station,
+    ).exists()
+
+
+def _locked_booking(reference: str, actor: User) -> Booking:
+    booking = Booking.objects.select_for_update().filter(reference=reference.strip().upper()).first()
+    if booking is None:
+        raise BookingNotFound(_("没有找到这个预约。"))
+    _check_owner(booking, actor)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, reference: str, actor: User, reason: str = "") -> Booking:
+    booking = _locked_booking(reference, actor)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise IllegalTransition(
+            _("这个预约已经是“%(status)s”，不能取消。") % {"status": booking.get_status_display()}
+        )
+    booking.status = BookingStatus.CANCELLED
+    booking.updated_at = clock.now()
+    booking.save(update_fields=["status", "updated_at"])
+    _give_back_place(booking.slot_id)
+    event_record(kind="booking.cancelled", subject=booking, actor=actor, payload={"reason": reason[:200]})
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, reference: str, slot_id: int, actor: User) -> Booking:
+    booking = _locked_booking(reference, actor)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise IllegalTransition(
+            _("这个预约已经是“%(status)s”，不能改期。") % {"status": booking.get_status_display()}
+        )
+    if slot_id == booking.slot_id:
+        return booking
+    new_slot = Slot.objects.filter(pk=slot_id, station_id=booking.station_id).first()
+    if new_slot is None:
+        raise SlotUnavailable(_("只能改到同一网点的其他时段。"), code="slot_wrong_station")
+    _take_place(new_slot.pk)
+    _give_back_place(booking.slot_id)
+    new_slot.refresh_from_db(fields=["booked"])
+    old_slot_id = booking.slot_id
+    booking.slot = new_slot
+    booking.updated_at = clock.now()
+    booking.save(update_fields=["slot", "updated_at"])
+    event_record(
+        kind="booking.rescheduled", subject=booking, actor=actor, payload={"from": old_slot_id, "to": slot_id}
+    )
+    return booking
+
+
+DEMO_SERVICE_TYPES = [
+    # code, 名称, English, minutes, skill, emergency, estimate (fen)
+    ("lockout-emergency", "紧急开锁", "Emergency lock-out opening", 45, "locks", True, 15000),
+    ("safe-opening", "保险柜开启", "Safe opening", 90, "safes", True, 38000),
+    ("lock-repair", "门锁维修", "Lock repair", 60, "locks", False, 12000),
+    ("password-reset", "密码重置", "Password reset", 30, "safes", False, 8000),
+    ("lock-install", "新锁安装", "New lock installation", 90, "locks", False, 20000),
+    ("safe-maintenance", "保险柜年度保养", "Annual safe maintenance", 60, "safes", False, 16000),
+]
+
+
+@transaction.atomic
+def service_types_load_demo() -> int:
+    created = 0
+    for code, name, name_en, minutes, skill, emergency, fen in DEMO_SERVICE_TYPES:
+        _obj, was_created = ServiceType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "duration_minutes": minutes,
+                "skill": skill,
+                "emergency": emergency,
+                "price_estimate_fen": fen,
+            },
+        )
+        created += was_created
+    return created

@@ -1,0 +1,60 @@
+"""Idempotency-Key handling for mutating API calls.
+
+The record is inserted first, inside the same transaction as the work: a concurrent request with the same key
+waits on the unique index and then finds the finished response. Errors are remembered too, so a replay
+always returns exactly the first answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fairdesk.core.errors import DomainError
+from fairdesk.core.models import IdempotencyRecord
+
+MAX_KEY = 120
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+    status = 422
+
+
+def run_idempotent(
+    *, key: str | None, scope: str, payload: dict, handler: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict]:
+    """Run `handler` (returning status and JSON body) at most once per (scope, key)."""
+    if not key:
+        return _run(handler)
+    if len(key) > MAX_KEY:
+        raise IdempotencyConflict(_("Idempotency-Key 太长（最多 %(n)d 个字符）。") % {"n": MAX_KEY})
+    fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(scope=scope, key=key)
+            if record.fingerprint != fingerprint:
+                raise IdempotencyConflict(
+                    _("这个 Idempotency-Key 已用于另一个请求。"), code="idempotency_key_reused"
+                ) from None
+            return record.status_code, record.body
+        status, body = _run(handler)
+        record.status_code, record.body = status, body
+        record.save(update_fields=["status_code", "body"])
+        return status, body
+
+
+def _run(handler: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    try:
+        with transaction.atomic():
+            return handler()
+    except DomainError as exc:
+        body = {"code": exc.code, "message": str(exc.message)}
+        return exc.status, body
