@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from fairdesk.bookings.models import Booking, ServiceType, Slot, StationSchedule
-from fairdesk.core.admin_audit import AuditedAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(ServiceType)
@@ -34,18 +34,9 @@ class SlotAdmin(AuditedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     """Read-only here: bookings change through the booking services (hotline console, API) so rules hold."""
 
     list_display = ("reference", "status", "service_type", "station", "slot", "contact_name", "created_at")
     list_filter = ("status", "service_type")
     search_fields = ("reference", "customer__phone", "contact_name", "address")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

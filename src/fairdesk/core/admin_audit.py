@@ -68,3 +68,16 @@ class AuditedAdmin(admin.ModelAdmin):
                     payload={"via": "admin"},
                 )
             formset.save_m2m()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through services (bookings) or never (events): view and search only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
