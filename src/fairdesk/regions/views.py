@@ -29,6 +29,10 @@ def _lookup(request) -> dict:
         context["error"] = str(exc.message)
         return context
     context.update(coverage=coverage, resolution=resolution, division=coverage.division)
+    # An abolished division has no outline today: mark the current division that took it over.
+    context["map_focus"] = (
+        coverage.division if coverage.division.is_current else next(iter(coverage.served_via), None)
+    )
     return context
 
 
@@ -37,7 +41,7 @@ def coverage_page(request):
     context = _lookup(request)
     context["stats"] = selectors.division_stats()
     context["map_svg"] = maps.coverage_map_svg(
-        highlight=context.get("division"), label=_("服务区域地图：阴影为已覆盖的区县")
+        highlight=context.get("map_focus"), label=_("服务区域地图：阴影为已覆盖的区县")
     )
     return render(request, "regions/coverage.html", context)
 
@@ -47,7 +51,7 @@ def coverage_check(request):
     """htmx partial: the answer box and the map with the division marked."""
     context = _lookup(request)
     context["map_svg"] = maps.coverage_map_svg(
-        highlight=context.get("division"), label=_("服务区域地图：阴影为已覆盖的区县")
+        highlight=context.get("map_focus"), label=_("服务区域地图：阴影为已覆盖的区县")
     )
     response = render(request, "regions/_coverage_result.html", context)
     # The address bar shows the full page's URL, so the answer can be reloaded or shared as a link.

@@ -80,3 +80,12 @@ def test_admin_edits_are_audited(client, jiangyan):
     event = Event.objects.filter(kind="station.changed").last()
     assert event.actor == manager
     assert event.payload["fields"]["hotline"] == "400-100-3000"
+
+
+def test_an_abolished_district_marks_its_successor_on_the_map(client):
+    xinjian = Division.objects.get(code="360112", valid_until=None)
+    station = station_create(name="南昌服务站", address="新建区", division=xinjian, hotline="400-100-2001")
+    service_area_add(station=station, division=xinjian)
+    page = client.get("/coverage/check/", {"address": "南昌市湾里区"}).content.decode()
+    assert "在服务范围内" in page and "新建区" in page
+    assert 'class="highlight"' in page
