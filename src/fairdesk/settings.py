@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "fairdesk.accounts",
     "fairdesk.regions",
     "fairdesk.bookings",
+    "fairdesk.notify",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,27 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (see notify/gateways.py). console | webhook | aliyun
+FAIRDESK_SMS_BACKEND = env_str("FAIRDESK_SMS_BACKEND", "console")
+if FAIRDESK_SMS_BACKEND not in {"console", "webhook", "aliyun"}:
+    raise ImproperlyConfigured("FAIRDESK_SMS_BACKEND must be console, webhook or aliyun")
+FAIRDESK_SMS_WEBHOOK_URL = env_str("FAIRDESK_SMS_WEBHOOK_URL", "")
+FAIRDESK_SMS_WEBHOOK_TOKEN = env_str("FAIRDESK_SMS_WEBHOOK_TOKEN", "")
+if FAIRDESK_SMS_BACKEND == "webhook" and not FAIRDESK_SMS_WEBHOOK_URL:
+    raise ImproperlyConfigured("FAIRDESK_SMS_WEBHOOK_URL must be set for the webhook SMS backend")
+ALIYUN_ACCESS_KEY_ID = env_str("ALIYUN_ACCESS_KEY_ID", "")
+ALIYUN_ACCESS_KEY_SECRET = env_str("ALIYUN_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_TEMPLATE_CODE = env_str("ALIYUN_SMS_TEMPLATE_CODE", "")
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+# Reminders before a visit, in hours; quiet hours (local time) hold non-urgent SMS.
+FAIRDESK_REMINDER_HOURS = [int(h) for h in env_list("FAIRDESK_REMINDER_HOURS", ["24", "2"])]
+FAIRDESK_QUIET_HOURS = env_str("FAIRDESK_QUIET_HOURS", "22:00-08:00")
+FAIRDESK_NOTIFY_MAX_ATTEMPTS = env_int("FAIRDESK_NOTIFY_MAX_ATTEMPTS", 6)
+FAIRDESK_NOTIFY_LEASE_SECONDS = env_int("FAIRDESK_NOTIFY_LEASE_SECONDS", 60)
+FAIRDESK_NOTIFY_BATCH = env_int("FAIRDESK_NOTIFY_BATCH", 200)
+FAIRDESK_NOTIFY_THREADS = env_int("FAIRDESK_NOTIFY_THREADS", 16)
 
 # How many stations/areas queries stay cached in-process (the resolver is built once per process).
 FAIRDESK_COVERAGE_CACHE_SECONDS = env_int("FAIRDESK_COVERAGE_CACHE_SECONDS", 60)

@@ -101,3 +101,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.label}"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code. Only an HMAC of the code is stored; it expires and allows few guesses."""
+
+    phone = models.CharField(_("手机号"), max_length=16, db_index=True)
+    digest = models.CharField(_("摘要"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.created_at:%H:%M:%S}"

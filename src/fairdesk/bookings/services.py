@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts.models import STAFF_ROLES, User
+from fairdesk.bookings import messages
 from fairdesk.bookings.errors import (
     BookingNotFound,
     IllegalTransition,
@@ -131,6 +132,7 @@ def booking_create(
             continue
     else:  # pragma: no cover
         raise RuntimeError("could not draw a unique booking reference")
+    messages.booking_confirmed(booking)
     event_record(
         kind="booking.created",
         subject=booking,
@@ -175,6 +177,7 @@ def booking_cancel(*, reference: str, actor: User, reason: str = "") -> Booking:
     booking.updated_at = clock.now()
     booking.save(update_fields=["status", "updated_at"])
     _give_back_place(booking.slot_id)
+    messages.booking_cancelled(booking)
     event_record(kind="booking.cancelled", subject=booking, actor=actor, payload={"reason": reason[:200]})
     return booking
 
@@ -198,6 +201,7 @@ def booking_reschedule(*, reference: str, slot_id: int, actor: User) -> Booking:
     booking.slot = new_slot
     booking.updated_at = clock.now()
     booking.save(update_fields=["slot", "updated_at"])
+    messages.booking_rescheduled(booking)
     event_record(
         kind="booking.rescheduled", subject=booking, actor=actor, payload={"from": old_slot_id, "to": slot_id}
     )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fairdesk.core import clock
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+    PUSH = "push", _("应用推送")
+
+
+class MessageStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("待发送")  # waits for due time (or the next retry)
+    SENDING = "sending", _("发送中")  # claimed by one worker; a stale claim is released by the sweeper
+    SENT = "sent", _("已发送")  # the gateway accepted it
+    DELIVERED = "delivered", _("已送达")  # the gateway reported delivery
+    FAILED = "failed", _("发送失败")  # gave up after the retries, or refused for good
+    CANCELLED = "cancelled", _("已取消")  # e.g. the booking was cancelled before the reminder was due
+
+
+class Message(models.Model):
+    """One message to one recipient. `id` is also the idempotency key every gateway adapter passes on, so a
+    message re-sent after a crash is recognised by the gateway and never reaches the phone twice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("接收方"), max_length=320)
+    kind = models.CharField(_("类型"), max_length=40, db_index=True)
+    subject_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    subject_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    title = models.CharField(_("标题"), max_length=120, blank=True)
+    body = models.TextField(_("内容"))
+    urgent = models.BooleanField(_("紧急"), default=False, help_text=_("紧急消息不受免打扰时段限制"))
+    due_at = models.DateTimeField(_("应发时间"))
+    next_attempt_at = models.DateTimeField(_("下次尝试"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.SCHEDULED
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    claimed_by = models.CharField(_("处理进程"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    gateway_message_id = models.CharField(_("网关编号"), max_length=100, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["next_attempt_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """The delivery log: every call to a gateway and what it answered."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("时间"), default=clock.now)
+    worker = models.CharField(_("处理进程"), max_length=64)
+    outcome = models.CharField(_("结果"), max_length=16)  # sent | retry | failed
+    http_status = models.PositiveSmallIntegerField(_("HTTP 状态"), null=True, blank=True)
+    response = models.CharField(_("网关应答"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("投递记录")
+        verbose_name_plural = _("投递记录")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.outcome}"
+
+
+class ChannelPreference(models.Model):
+    """Which channels a customer wants reminders on. SMS is the default for phone-only customers."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="notify_preference")
+    sms = models.BooleanField(_("短信"), default=True)
+    email = models.BooleanField(_("电子邮件"), default=False)
+    push = models.BooleanField(_("应用推送"), default=False)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Ticker(models.Model):
+    """The one row that says which tick chain is alive (see tasks.notify_tick)."""
+
+    generation = models.PositiveIntegerField(default=0)
+    last_tick_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发送节拍")
+        verbose_name_plural = _("发送节拍")
+
+    def __str__(self) -> str:
+        return f"tick #{self.generation}"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from fairdesk.notify.models import ChannelPreference, Message
+
+
+def channels_for(*, user) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs a customer gets messages on; SMS unless they chose otherwise."""
+    preference = ChannelPreference.objects.filter(user=user).first()
+    out: list[tuple[str, str]] = []
+    if preference is None or preference.sms:
+        out.append(("sms", user.phone))
+    if preference is not None and preference.email and user.email:
+        out.append(("email", user.email))
+    if not out:
+        out.append(("sms", user.phone))  # someone must be able to reach the customer about their visit
+    return out
+
+
+def messages_for_subject(*, subject_type: str, subject_id) -> list[Message]:
+    return list(
+        Message.objects.filter(subject_type=subject_type, subject_id=str(subject_id)).order_by("due_at")
+    )
+
+
+def recent_messages(*, limit: int = 50) -> list[Message]:
+    return list(Message.objects.order_by("-created_at")[:limit])

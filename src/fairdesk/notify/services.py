@@ -1,0 +1,194 @@
+"""Scheduling and sending messages.
+
+Sending is claimed, never checked-then-acted: a worker takes a batch with one UPDATE ... WHERE status =
+'scheduled' (row locks with SKIP LOCKED on PostgreSQL), so two workers never take the same message. A worker
+killed mid-send leaves its claims behind; after the lease they are released and re-sent with the same
+idempotency key, which the gateway uses to drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import zoneinfo
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from fairdesk.core import clock
+from fairdesk.notify import quiet_hours
+from fairdesk.notify.gateways import SendResult, sms_gateway
+from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageStatus
+
+log = logging.getLogger("fairdesk.notify")
+REMINDER_KINDS = frozenset({"reminder"})
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def message_schedule(
+    *,
+    channel: str,
+    recipient: str,
+    kind: str,
+    body: str,
+    due_at: dt.datetime | None = None,
+    urgent: bool = False,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    title: str = "",
+) -> Message:
+    due = due_at or clock.now()
+    send_at = due
+    if channel == Channel.SMS and not urgent:
+        send_at = quiet_hours.adjust(due, zone=_zone(), reminder=kind.startswith("reminder"))
+    return Message.objects.create(
+        channel=channel,
+        recipient=recipient,
+        kind=kind,
+        body=body,
+        title=title,
+        urgent=urgent,
+        due_at=due,
+        next_attempt_at=send_at,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+    )
+
+
+def messages_cancel(*, subject_type: str, subject_id: str | int, kinds: list[str] | None = None) -> int:
+    """Cancel what has not been sent yet (e.g. reminders of a cancelled booking)."""
+    pending = Message.objects.filter(
+        subject_type=subject_type, subject_id=str(subject_id), status=MessageStatus.SCHEDULED
+    )
+    if kinds:
+        pending = pending.filter(kind__in=kinds)
+    return pending.update(status=MessageStatus.CANCELLED)
+
+
+def messages_move(*, subject_type: str, subject_id: str | int, kind_prefix: str, delta: dt.timedelta) -> int:
+    """Move pending messages (reminders of a rescheduled booking) by `delta`, re-applying quiet hours."""
+    moved = 0
+    for message in Message.objects.select_for_update().filter(
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        status=MessageStatus.SCHEDULED,
+        kind__startswith=kind_prefix,
+    ):
+        message.due_at = message.due_at + delta
+        message.next_attempt_at = quiet_hours.adjust(message.due_at, zone=_zone(), reminder=True)
+        message.save(update_fields=["due_at", "next_attempt_at"])
+        moved += 1
+    return moved
+
+
+def _claim_batch(limit: int, worker: str) -> list[Message]:
+    now = clock.now()
+    with transaction.atomic():
+        due = Message.objects.filter(status=MessageStatus.SCHEDULED, next_attempt_at__lte=now).order_by(
+            "next_attempt_at"
+        )
+        if connection.vendor == "postgresql":
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        Message.objects.filter(id__in=ids, status=MessageStatus.SCHEDULED).update(
+            status=MessageStatus.SENDING, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1
+        )
+    # Only what this worker really claimed (on SQLite another worker may have won some rows).
+    return list(
+        Message.objects.filter(id__in=ids, status=MessageStatus.SENDING, claimed_by=worker, claimed_at=now)
+    )
+
+
+def _deliver(message: Message) -> SendResult:
+    if message.channel == Channel.SMS:
+        return sms_gateway().send(
+            to=message.recipient, body=message.body, key=str(message.id), kind=message.kind
+        )
+    if message.channel == Channel.EMAIL:
+        from django.core.mail import EmailMessage
+
+        email = EmailMessage(
+            message.title or message.kind,
+            message.body,
+            to=[message.recipient],
+            headers={"Idempotency-Key": str(message.id), "Message-ID": f"<{message.id}@fairdesk>"},
+        )
+        try:
+            email.send()
+        except OSError as exc:
+            return SendResult("retry", response=str(exc)[:500])
+        return SendResult("sent", gateway_id=str(message.id))
+    return SendResult("failed", response=f"channel {message.channel} is not configured")
+
+
+def _record(message: Message, result: SendResult, worker: str) -> None:
+    now = clock.now()
+    outcome = result.outcome
+    if outcome == "retry" and message.attempts >= settings.FAIRDESK_NOTIFY_MAX_ATTEMPTS:
+        outcome = "failed"
+    fields: dict = {"claimed_by": "", "claimed_at": None}
+    if outcome == "sent":
+        fields.update(
+            status=MessageStatus.SENT, sent_at=now, gateway_message_id=result.gateway_id[:100], last_error=""
+        )
+    elif outcome == "retry":
+        backoff = min(2**message.attempts * 5, 3600)  # 10 s, 20 s, 40 s ... capped at an hour
+        fields.update(
+            status=MessageStatus.SCHEDULED,
+            next_attempt_at=now + dt.timedelta(seconds=backoff),
+            last_error=result.response[:500],
+        )
+    else:
+        fields.update(status=MessageStatus.FAILED, last_error=result.response[:500])
+    with transaction.atomic():
+        # Only the claim holder may record: a stale worker that wakes up late changes nothing.
+        updated = Message.objects.filter(
+            id=message.id, status=MessageStatus.SENDING, claimed_by=worker
+        ).update(**fields)
+        DeliveryAttempt.objects.create(
+            message_id=message.id,
+            worker=worker,
+            outcome=outcome if updated else "stale",
+            http_status=result.http_status,
+            response=result.response[:500],
+        )
+
+
+def messages_dispatch_due(
+    *, limit: int | None = None, worker: str | None = None, max_batches: int = 50
+) -> int:
+    """Send what is due, in batches, several at a time. Returns how many were handed to a gateway."""
+    worker = worker or worker_name()
+    batch_size = limit or settings.FAIRDESK_NOTIFY_BATCH
+    handled = 0
+    with ThreadPoolExecutor(max_workers=settings.FAIRDESK_NOTIFY_THREADS) as pool:
+        for _ in range(max_batches):
+            batch = _claim_batch(batch_size, worker)
+            if not batch:
+                break
+            results = list(pool.map(_deliver, batch))
+            for message, result in zip(batch, results, strict=True):
+                _record(message, result, worker)
+            handled += len(batch)
+    return handled
+
+
+def messages_release_stale() -> int:
+    """Claims older than the lease belong to a worker that died: give them back (same idempotency key)."""
+    cutoff = clock.now() - dt.timedelta(seconds=settings.FAIRDESK_NOTIFY_LEASE_SECONDS)
+    return Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=cutoff).update(
+        status=MessageStatus.SCHEDULED, claimed_by="", claimed_at=None, next_attempt_at=clock.now()
+    )
