@@ -68,6 +68,9 @@ def make_handler(state: GatewayState):
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length", "0"))
+            if urlparse(self.path).path != "/send":
+                self.rfile.read(length)
+                return self._json(404, {"error": "not found"})
             try:
                 payload = json.loads(self.rfile.read(length) or b"{}")
             except ValueError:

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         manage = [sys.executable, os.path.abspath(sys.argv[0])]
         processes = []
         if not options["no_worker"]:
+            subprocess.run([*manage, "notify_start"], check=True)  # noqa: S603 - our own manage.py
             processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]))  # noqa: S603 - our own manage.py
         processes.append(
             subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])  # noqa: S603 - our own manage.py
