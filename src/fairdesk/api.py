@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from fairdesk.accounts.api import router as accounts_router
 from fairdesk.bookings.api import router as bookings_router
 from fairdesk.core.errors import DomainError
 from fairdesk.regions.api import router as regions_router
@@ -35,3 +36,4 @@ def validation_error(request, exc: ValidationError):
 
 api.add_router("/", regions_router)
 api.add_router("/", bookings_router)
+api.add_router("/", accounts_router)

@@ -39,10 +39,25 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_site():
+def sms_gateway():
+    """The local SMS gateway the live server sends to (the generic webhook protocol)."""
+    from fairdesk.testing.sms_gateway import LocalSmsGateway
+
+    with LocalSmsGateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def live_site(sms_gateway):
     from fairdesk.testing.liveserver import live_server
 
-    with live_server() as server:
+    # Quiet hours are unit-tested; here they would hold confirmations whenever the suite runs at night.
+    env = {
+        "FAIRDESK_SMS_BACKEND": "webhook",
+        "FAIRDESK_SMS_WEBHOOK_URL": sms_gateway.url,
+        "FAIRDESK_QUIET_HOURS": "off",
+    }
+    with live_server(extra_env=env) as server:
         yield server
 
 

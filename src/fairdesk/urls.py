@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("fairdesk.regions.urls")),
+    path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.core.urls")),
 ]

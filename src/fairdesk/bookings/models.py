@@ -142,3 +142,54 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class UrgentStatus(models.TextChoices):
+    QUEUED = "queued", _("已排队，等待派单")  # created; dispatch (its own issue) assigns a technician
+    ASSIGNED = "assigned", _("已派单")
+    CLOSED = "closed", _("已关闭")
+
+
+class UrgentRequest(models.Model):
+    """Need help now: created at once, before any verification, so nobody waits for a code."""
+
+    reference = models.CharField(_("编号"), max_length=8, unique=True, validators=[reference_validator])
+    phone = models.CharField(_("手机号"), max_length=16)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    address = models.CharField(_("地址"), max_length=200)
+    description = models.CharField(_("情况说明"), max_length=300, blank=True)
+    division = models.ForeignKey("regions.Division", verbose_name=_("区划"), on_delete=models.PROTECT)
+    station = models.ForeignKey(
+        "regions.Station", verbose_name=_("服务网点"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=UrgentStatus.choices, default=UrgentStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("紧急报修")
+        verbose_name_plural = _("紧急报修")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CallNote(models.Model):
+    """What a hotline agent noted during a call."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_notes"
+    )
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("通话记录"), max_length=2000)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("通话记录")
+        verbose_name_plural = _("通话记录")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.created_at:%Y-%m-%d %H:%M}"

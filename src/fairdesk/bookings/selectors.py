@@ -33,3 +33,29 @@ def booking_by_reference(*, reference: str) -> Booking | None:
 
 def bookings_for_customer(*, customer_id: int) -> QuerySet[Booking]:
     return Booking.objects.filter(customer_id=customer_id).select_related("slot", "station", "service_type")
+
+
+def urgent_by_reference(*, reference: str):
+    from fairdesk.bookings.models import UrgentRequest
+
+    return (
+        UrgentRequest.objects.select_related("station", "division")
+        .filter(reference=reference.upper())
+        .first()
+    )
+
+
+def urgent_open():
+    from fairdesk.bookings.models import UrgentRequest, UrgentStatus
+
+    return (
+        UrgentRequest.objects.filter(status=UrgentStatus.QUEUED)
+        .select_related("station")
+        .order_by("created_at")
+    )
+
+
+def call_notes_for(*, customer_id: int):
+    from fairdesk.bookings.models import CallNote
+
+    return CallNote.objects.filter(customer_id=customer_id).select_related("agent")

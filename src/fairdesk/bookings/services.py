@@ -22,7 +22,15 @@ from fairdesk.bookings.errors import (
     SlotFull,
     SlotUnavailable,
 )
-from fairdesk.bookings.models import Booking, BookingStatus, ServiceType, Slot, StationSchedule
+from fairdesk.bookings.models import (
+    Booking,
+    BookingStatus,
+    CallNote,
+    ServiceType,
+    Slot,
+    StationSchedule,
+    UrgentRequest,
+)
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
 from fairdesk.regions.models import ServiceArea, Station
@@ -236,3 +244,51 @@ def service_types_load_demo() -> int:
         )
         created += was_created
     return created
+
+
+@transaction.atomic
+def urgent_request_create(
+    *, phone: str, address: str, description: str = "", contact_name: str = ""
+) -> UrgentRequest:
+    """Queue an emergency at once. Coverage is checked (an uncovered address gets the national hotline)."""
+    from django.core.exceptions import ValidationError
+
+    from fairdesk.accounts.phone import normalize_phone
+
+    try:
+        e164 = normalize_phone(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="invalid_phone") from None
+    recent = UrgentRequest.objects.filter(
+        phone=e164, created_at__gte=clock.now() - dt.timedelta(hours=1)
+    ).count()
+    if recent >= 3:
+        raise InvalidInput(_("这个号码一小时内已提交 3 次紧急报修，请直接拨打热线。"), code="rate_limited")
+    coverage, _resolution = coverage_lookup(address=address)
+    if not coverage.covered:
+        raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    request = UrgentRequest.objects.create(
+        reference=_new_reference(),
+        phone=e164,
+        contact_name=contact_name.strip()[:64],
+        address=address.strip()[:200],
+        description=description.strip()[:300],
+        division=coverage.division,
+        station=coverage.station,
+    )
+    event_record(
+        kind="urgent.created",
+        subject=request,
+        actor_label="customer",
+        payload={"station": request.station_id},
+    )
+    return request
+
+
+@transaction.atomic
+def call_note_add(*, customer: User, agent: User, text: str) -> CallNote:
+    if not text.strip():
+        raise InvalidInput(_("请填写通话记录。"), code="note_empty")
+    note = CallNote.objects.create(customer=customer, agent=agent, text=text.strip()[:2000])
+    event_record(kind="call_note.added", subject=customer, actor=agent, payload={"note": note.pk})
+    return note

@@ -13,13 +13,19 @@ import zoneinfo
 from django.conf import settings
 
 
-def _window() -> tuple[dt.time, dt.time]:
+def _window() -> tuple[dt.time, dt.time] | None:
+    """None when quiet hours are switched off (FAIRDESK_QUIET_HOURS=off)."""
+    if settings.FAIRDESK_QUIET_HOURS.lower() in {"off", "none", ""}:
+        return None
     start, end = settings.FAIRDESK_QUIET_HOURS.split("-")
     return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
 
 
 def in_quiet_hours(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
-    start, end = _window()
+    window = _window()
+    if window is None:
+        return False
+    start, end = window
     local = moment.astimezone(zone).time()
     if start <= end:
         return start <= local < end
@@ -29,7 +35,7 @@ def in_quiet_hours(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
 def adjust(moment: dt.datetime, *, zone: zoneinfo.ZoneInfo, reminder: bool) -> dt.datetime:
     if not in_quiet_hours(moment, zone):
         return moment
-    start, end = _window()
+    start, end = _window()  # type: ignore[misc]  # not None: we are in quiet hours
     local = moment.astimezone(zone)
     if reminder:
         day = local.date() if local.time() >= start else local.date() - dt.timedelta(days=1)

@@ -7,7 +7,7 @@ import pytest
 from fairdesk.core import clock
 from fairdesk.notify import quiet_hours
 from fairdesk.notify.models import DeliveryAttempt, Message, MessageStatus
-from fairdesk.notify.services import messages_dispatch_due, messages_release_stale, message_schedule
+from fairdesk.notify.services import message_schedule, messages_dispatch_due, messages_release_stale
 from fairdesk.testing.sms_gateway import LocalSmsGateway
 
 pytestmark = pytest.mark.django_db

@@ -42,9 +42,10 @@ def test_a_killed_worker_loses_and_doubles_nothing():
             "FAIRDESK_NOTIFY_THREADS": "4",
         }
         manage = [sys.executable, str(REPO / "manage.py")]
-        run = lambda *args: subprocess.run(
-            [*manage, *args], env=env, check=True, capture_output=True, text=True
-        )  # noqa: E731
+
+        def run(*args):
+            return subprocess.run([*manage, *args], env=env, check=True, capture_output=True, text=True)
+
         run("migrate", "-v0")
         run("shell", "-c", CREATE)
         run("notify_start")

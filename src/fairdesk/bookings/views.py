@@ -1,0 +1,330 @@
+"""Customer booking pages, "my appointments", emergencies and the hotline console. Thin: they parse the form,
+call a service, and render; every rule lives in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from fairdesk.accounts import verification
+from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
+from fairdesk.accounts.models import Role
+from fairdesk.accounts.phone import mask_phone, normalize_phone
+from fairdesk.accounts.selectors import user_by_phone
+from fairdesk.accounts.services import customer_get_or_create
+from fairdesk.bookings import selectors, services
+from fairdesk.bookings.calendar import booking_ics
+from fairdesk.core import clock
+from fairdesk.core.errors import DomainError
+from fairdesk.core.selectors import events_for
+from fairdesk.regions.services import coverage_lookup
+
+DAYS_SHOWN = 7
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _days() -> list[dt.date]:
+    today = clock.now().astimezone(_zone()).date()
+    return [today + dt.timedelta(days=n) for n in range(DAYS_SHOWN)]
+
+
+def _day(value: str | None) -> dt.date:
+    days = _days()
+    try:
+        chosen = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return days[0]
+    return chosen if days[0] <= chosen <= days[-1] else days[0]
+
+
+def _open_slots(station, day: dt.date):
+    services.slots_ensure_for_day(station=station, day=day)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
+    return selectors.slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
+
+
+def _verified_phone(request) -> str | None:
+    return request.session.get(VERIFIED_PHONE_SESSION_KEY)
+
+
+@require_GET
+def book(request):
+    """One page, filled in from top to bottom: address and service → day and slot → phone and code."""
+    address = request.GET.get("address", "").strip()
+    service_type = request.GET.get("service_type", "")
+    context = {
+        "address": address,
+        "service_type": service_type,
+        "service_types": selectors.service_types_active().filter(emergency=False),
+        "verified_phone": _verified_phone(request),
+    }
+    if address and service_type:
+        try:
+            coverage, _resolution = coverage_lookup(address=address)
+        except DomainError as exc:
+            context["error"] = str(exc.message)
+            return render(request, "bookings/book.html", context)
+        context["coverage"] = coverage
+        if coverage.covered:
+            day = _day(request.GET.get("date"))
+            context.update(days=_days(), day=day, slots=_open_slots(coverage.station, day))
+    return render(request, "bookings/book.html", context)
+
+
+@require_POST
+def send_code(request):
+    """htmx: send a one-time code to the phone typed in the form."""
+    try:
+        verification.phone_code_send(
+            phone=request.POST.get("phone", ""),
+            client_ip=request.META.get("REMOTE_ADDR"),
+            language=request.LANGUAGE_CODE,
+        )
+    except DomainError as exc:
+        return render(request, "bookings/_code_status.html", {"error": str(exc.message)})
+    return render(request, "bookings/_code_status.html", {"sent": True})
+
+
+def _verify_session(request, phone: str, code: str) -> str:
+    e164 = normalize_phone(phone)
+    if _verified_phone(request) == e164:
+        return e164
+    verified = verification.phone_code_verify(phone=e164, code=code)
+    request.session.cycle_key()
+    request.session[VERIFIED_PHONE_SESSION_KEY] = verified
+    return verified
+
+
+@require_POST
+def book_confirm(request):
+    from django.core.exceptions import ValidationError
+
+    data = request.POST
+    try:
+        phone = _verify_session(request, data.get("phone", ""), data.get("code", ""))
+        customer = customer_get_or_create(phone=phone, name=data.get("name", ""))
+        booking = services.booking_create(
+            customer=customer,
+            slot_id=int(data.get("slot_id") or 0),
+            service_type_code=data.get("service_type", ""),
+            address=data.get("address", ""),
+            contact_name=data.get("name", ""),
+            actor=customer,
+        )
+    except (DomainError, ValidationError) as exc:
+        message = str(exc.message) if isinstance(exc, DomainError) else exc.messages[0]
+        query = request.POST.copy()
+        for key in ("csrfmiddlewaretoken", "code"):
+            query.pop(key, None)
+        context = {"error": message, "back": reverse("bookings:book") + "?" + query.urlencode()}
+        return render(
+            request, "bookings/error.html", context, status=409 if "full" in getattr(exc, "code", "") else 422
+        )
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+def _own_booking(request, reference: str):
+    booking = selectors.booking_by_reference(reference=reference)
+    phone = _verified_phone(request)
+    is_staff = request.user.is_authenticated and request.user.is_staff
+    if booking is None or not (is_staff or (phone and booking.customer.phone == phone)):
+        raise Http404
+    return booking
+
+
+def my_bookings(request):
+    phone = _verified_phone(request)
+    if request.method == "POST":  # sign in with phone + code
+        from django.core.exceptions import ValidationError
+
+        try:
+            _verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
+        except (DomainError, ValidationError) as exc:
+            message = str(exc.message) if isinstance(exc, DomainError) else exc.messages[0]
+            return render(
+                request, "bookings/my.html", {"error": message, "phone_input": request.POST.get("phone")}
+            )
+        return redirect("bookings:my")
+    if not phone:
+        return render(request, "bookings/my.html", {})
+    customer = user_by_phone(phone=phone)
+    bookings = selectors.bookings_for_customer(customer_id=customer.pk) if customer else []
+    return render(request, "bookings/my.html", {"bookings": bookings, "phone": mask_phone(phone)})
+
+
+def booking_detail(request, reference: str):
+    booking = _own_booking(request, reference)
+    context = {
+        "booking": booking,
+        "events": events_for(subject_type="bookings.booking", subject_id=booking.pk),
+    }
+    if request.GET.get("reschedule"):
+        day = _day(request.GET.get("date"))
+        context.update(
+            days=_days(),
+            day=day,
+            slots=[s for s in _open_slots(booking.station, day) if s.pk != booking.slot_id],
+            rescheduling=True,
+        )
+    return render(request, "bookings/detail.html", context)
+
+
+def _actor(request, booking):
+    if request.user.is_authenticated and request.user.is_staff:
+        return request.user
+    return booking.customer
+
+
+@require_POST
+def booking_cancel(request, reference: str):
+    booking = _own_booking(request, reference)
+    try:
+        services.booking_cancel(
+            reference=booking.reference, actor=_actor(request, booking), reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=409)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)  # the hotline console returns to the caller's page
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+@require_POST
+def booking_reschedule(request, reference: str):
+    booking = _own_booking(request, reference)
+    try:
+        services.booking_reschedule(
+            reference=booking.reference,
+            slot_id=int(request.POST.get("slot_id") or 0),
+            actor=_actor(request, booking),
+        )
+    except DomainError as exc:
+        back = reverse("bookings:detail", args=[booking.reference]) + "?reschedule=1"
+        return render(request, "bookings/error.html", {"error": str(exc.message), "back": back}, status=409)
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+@require_GET
+def booking_calendar(request, reference: str):
+    booking = _own_booking(request, reference)
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fairdesk-{booking.reference}.ics"'
+    return response
+
+
+def help_now(request):
+    if request.method == "POST":
+        try:
+            urgent = services.urgent_request_create(
+                phone=request.POST.get("phone", ""),
+                address=request.POST.get("address", ""),
+                description=request.POST.get("description", ""),
+                contact_name=request.POST.get("name", ""),
+            )
+        except DomainError as exc:
+            return render(
+                request, "bookings/help_now.html", {"error": str(exc.message), "form": request.POST}
+            )
+        return redirect("bookings:urgent", reference=urgent.reference)
+    return render(request, "bookings/help_now.html", {"form": {}})
+
+
+def urgent_status(request, reference: str):
+    urgent = selectors.urgent_by_reference(reference=reference)
+    if urgent is None:
+        raise Http404
+    events = events_for(subject_type="bookings.urgentrequest", subject_id=urgent.pk)
+    return render(request, "bookings/urgent.html", {"urgent": urgent, "events": events})
+
+
+def _is_agent(user) -> bool:
+    return (
+        user.is_authenticated and user.is_active and user.role in {Role.AGENT, Role.DISPATCHER, Role.MANAGER}
+    )
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_agent, login_url="/admin/login/")
+def hotline(request):
+    """The agent's console: who is calling, their history, and the same booking rules as self-service."""
+    phone_input = request.GET.get("phone", "").strip()
+    context: dict = {"phone_input": phone_input, "urgent": selectors.urgent_open()[:20]}
+    if phone_input:
+        from django.core.exceptions import ValidationError
+
+        try:
+            e164 = normalize_phone(phone_input)
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+            return render(request, "bookings/hotline.html", context)
+        customer = user_by_phone(phone=e164)
+        context.update(
+            e164=e164,
+            customer=customer,
+            service_types=selectors.service_types_active().filter(emergency=False),
+        )
+        if customer:
+            context.update(
+                bookings=selectors.bookings_for_customer(customer_id=customer.pk),
+                notes=selectors.call_notes_for(customer_id=customer.pk),
+            )
+        address, service_type = request.GET.get("address", "").strip(), request.GET.get("service_type", "")
+        if address and service_type:
+            try:
+                coverage, _resolution = coverage_lookup(address=address)
+            except DomainError as exc:
+                context["book_error"] = str(exc.message)
+            else:
+                context["coverage"] = coverage
+                if coverage.covered:
+                    day = _day(request.GET.get("date"))
+                    context.update(days=_days(), day=day, slots=_open_slots(coverage.station, day))
+        context.update(address=address, service_type=service_type)
+    return render(request, "bookings/hotline.html", context)
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_agent, login_url="/admin/login/")
+@require_POST
+def hotline_book(request):
+    data = request.POST
+    back = reverse("bookings:hotline") + "?phone=" + data.get("phone", "")
+    try:
+        customer = customer_get_or_create(
+            phone=data.get("phone", ""), name=data.get("name", ""), actor=request.user
+        )
+        booking = services.booking_create(
+            customer=customer,
+            slot_id=int(data.get("slot_id") or 0),
+            service_type_code=data.get("service_type", ""),
+            address=data.get("address", ""),
+            contact_name=data.get("name", ""),
+            actor=request.user,
+        )
+    except DomainError as exc:
+        return render(request, "bookings/error.html", {"error": str(exc.message), "back": back}, status=409)
+    return redirect(back + "&booked=" + booking.reference)
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_agent, login_url="/admin/login/")
+@require_POST
+def hotline_note(request):
+    customer = customer_get_or_create(phone=request.POST.get("phone", ""), actor=request.user)
+    try:
+        services.call_note_add(customer=customer, agent=request.user, text=request.POST.get("text", ""))
+    except DomainError as exc:
+        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=422)
+    return redirect(reverse("bookings:hotline") + "?phone=" + customer.phone)
