@@ -19,26 +19,30 @@ TICK_SECONDS = 1.0
 
 
 @task()
-def notify_tick(generation: int) -> int:
+def notify_tick(generation: int, lane: int = 0) -> int:
+    """One lane of sending; several lanes (one per worker process) share the work through row claims."""
     if not Ticker.objects.filter(pk=1, generation=generation).exists():
         return 0  # an older chain: a newer one has taken over
     services.messages_release_stale()
     sent = services.messages_dispatch_due()
     Ticker.objects.filter(pk=1, generation=generation).update(last_tick_at=clock.now())
     if notify_tick.get_backend().supports_defer:
-        notify_tick.using(run_after=clock.now() + dt.timedelta(seconds=TICK_SECONDS)).enqueue(generation)
+        notify_tick.using(run_after=clock.now() + dt.timedelta(seconds=TICK_SECONDS)).enqueue(
+            generation, lane
+        )
     _prune_finished()
     return sent
 
 
-def ticker_start() -> int:
-    """Start (or restart after a crash) the tick chain; returns its generation."""
+def ticker_start(lanes: int = 1) -> int:
+    """Start (or restart after a crash) the tick chains, one per lane; returns their generation."""
     with transaction.atomic():
         ticker, _created = Ticker.objects.select_for_update().get_or_create(pk=1)
         ticker.generation += 1
         ticker.save(update_fields=["generation"])
         generation = ticker.generation
-        transaction.on_commit(lambda: notify_tick.enqueue(generation))
+        for lane in range(lanes):
+            transaction.on_commit(lambda lane=lane: notify_tick.enqueue(generation, lane))
     return generation
 
 
