@@ -111,7 +111,8 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             list(pool.map(book, range(args.requests)))
         wall = time.perf_counter() - started
-        over_bookings, over_counter, confirmed = site.manage("shell", "-c", OVERBOOKED).stdout.split()
+        report = site.manage("shell", "-c", OVERBOOKED).stdout.strip().splitlines()[-1]
+        over_bookings, over_counter, confirmed = report.split()[-3:]
         latencies.sort()
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
         rate = len(latencies) / wall

@@ -77,7 +77,9 @@ def main() -> None:
         lead = 15.0
         started = time.perf_counter()
         first_due = float(
-            run("shell", "-c", CREATE.format(count=args.count, window=args.window, lead=lead)).strip()
+            run("shell", "-c", CREATE.format(count=args.count, window=args.window, lead=lead))
+            .strip()
+            .splitlines()[-1]
         )
         print(
             f"scheduled {args.count:,} reminders in {time.perf_counter() - started:.1f} s, due over "
@@ -119,7 +121,7 @@ def main() -> None:
             f"duplicates: {stats['duplicates']} re-sends recognised by key, "
             f"{len(messages) - len({m['key'] for m in messages})} delivered twice (must be 0)"
         )
-        print("database:", run("shell", "-c", REPORT).strip())
+        print("database:", run("shell", "-c", REPORT).strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

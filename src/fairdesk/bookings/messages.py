@@ -33,7 +33,10 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
 
 
 def _send(booking: Booking, kind: str, text: str, *, due_at: dt.datetime | None = None) -> None:
-    for channel, recipient in _channels(booking):
+    channels = getattr(booking, "_notify_channels", None)
+    if channels is None:  # looked up once per booking change, not once per message
+        channels = booking._notify_channels = _channels(booking)
+    for channel, recipient in channels:
         notify.message_schedule(
             channel=channel,
             recipient=recipient,
