@@ -33,8 +33,11 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# resolve.py needs nothing; bookings.py and reminders.py use PostgreSQL at 127.0.0.1:5432 (DATABASE_URL).
 bench: $(STAMP)
 	$(PY) bench/resolve.py
+	$(PY) bench/bookings.py
+	$(PY) bench/reminders.py
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
