@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from fairdesk.accounts import verification
 from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
+from fairdesk.core.idempotency import run_idempotent
 
 router = Router(tags=["phone verification"])
 
@@ -27,14 +28,29 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def _scope(request) -> str:
+    """Anonymous callers are told apart by client address and session."""
+    return f"anon:{client_ip(request)}:{request.session.session_key or ''}:{request.path}"
+
+
 @router.post(
     "/auth/sms-code", response={202: dict, 422: ErrorOut, 429: ErrorOut}, summary="Send a one-time code"
 )
-def sms_code(request, body: CodeRequest):
-    verification.phone_code_send(
-        phone=body.phone, client_ip=client_ip(request), language=getattr(request, "LANGUAGE_CODE", "zh-hans")
+def sms_code(request, body: CodeRequest, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """A replay with the same `Idempotency-Key` returns the first answer and sends no second code."""
+
+    def handler():
+        verification.phone_code_send(
+            phone=body.phone,
+            client_ip=client_ip(request),
+            language=getattr(request, "LANGUAGE_CODE", "zh-hans"),
+        )
+        return 202, {"sent": True, "expires_in_seconds": int(verification.CODE_TTL.total_seconds())}
+
+    status, data = run_idempotent(
+        key=idempotency_key, scope=_scope(request), payload=body.dict(), handler=handler
     )
-    return Status(202, {"sent": True, "expires_in_seconds": int(verification.CODE_TTL.total_seconds())})
+    return Status(status, data)
 
 
 @router.post("/auth/verify", response={200: dict, 422: ErrorOut, 429: ErrorOut}, summary="Verify the code")

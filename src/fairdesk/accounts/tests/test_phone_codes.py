@@ -80,3 +80,21 @@ def test_a_bad_number_is_a_clear_error(client):
     )
     assert response.status_code == 422
     assert "valid mobile number" in response.json()["message"]
+
+
+def test_a_replayed_idempotency_key_sends_one_code(client):
+    with clock.frozen_at(T0):
+        first = client.post(
+            "/api/v1/auth/sms-code",
+            {"phone": "13800000001"},
+            content_type="application/json",
+            headers={"Idempotency-Key": "tap-1"},
+        )
+        again = client.post(
+            "/api/v1/auth/sms-code",
+            {"phone": "13800000001"},
+            content_type="application/json",
+            headers={"Idempotency-Key": "tap-1"},
+        )
+    assert first.status_code == again.status_code == 202
+    assert Message.objects.filter(kind="otp").count() == 1
