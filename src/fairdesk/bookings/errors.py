@@ -1,5 +1,3 @@
-from django.utils.translation import gettext_lazy as _
-
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 
 
@@ -34,5 +32,4 @@ __all__ = [
     "NotCovered",
     "SlotFull",
     "SlotUnavailable",
-    "_",
 ]

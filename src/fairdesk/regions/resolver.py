@@ -168,7 +168,6 @@ class Resolver:
             for n in range(1, len(alias)):
                 self.table.setdefault(alias[:n], None)
             self.table[alias] = (_without_shadowed(resolved), frozen)
-        self.by_code_current = {e.code: e for e in self.entities if e.current}
 
     def resolve(self, text: str) -> Resolution:
         if len(text or "") > MAX_INPUT:

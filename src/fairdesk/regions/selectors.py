@@ -110,10 +110,6 @@ def coverage_fingerprint() -> tuple:
     return (areas["n"], areas["top"], active["n"], active["top"])
 
 
-def stations_list() -> list[Station]:
-    return list(Station.objects.filter(is_active=True).select_related("division").order_by("name"))
-
-
 def division_stats() -> dict[str, int]:
     return {
         "current": Division.objects.filter(valid_until=None).count(),
