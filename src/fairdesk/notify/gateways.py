@@ -14,13 +14,14 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import logging
 import threading
 import urllib.parse
 import uuid
 from dataclasses import dataclass
 
-import httpx
+import urllib3
 from django.conf import settings
 
 log = logging.getLogger("fairdesk.notify")
@@ -49,17 +50,22 @@ class ConsoleSms(SmsGateway):
         return SendResult("sent", gateway_id=f"console-{key}")
 
 
-_clients = threading.local()
+_pool_lock = threading.Lock()
+_pool: urllib3.PoolManager | None = None
 
 
-def _client(timeout: float) -> httpx.Client:
-    """One pooled HTTP client per thread (keep-alive to the gateway)."""
-    client = getattr(_clients, "client", None)
-    if client is None:
-        client = _clients.client = httpx.Client(
-            timeout=timeout, limits=httpx.Limits(max_keepalive_connections=8)
-        )
-    return client
+def _http() -> urllib3.PoolManager:
+    """One keep-alive connection pool per process, shared by the sending threads (urllib3 is thread-safe).
+    urllib3 rather than httpx: it sent about twice as many requests per second to the local gateway."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = urllib3.PoolManager(maxsize=64, retries=False)
+    return _pool
+
+
+HTTP_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 
 
 def _classify(status: int) -> str:
@@ -80,19 +86,25 @@ class WebhookSms(SmsGateway):
         headers = {"Idempotency-Key": key}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        payload = {"to": to, "body": body, "kind": kind, "idempotency_key": key}
+        payload = json.dumps(
+            {"to": to, "body": body, "kind": kind, "idempotency_key": key}, ensure_ascii=False
+        )
+        headers["Content-Type"] = "application/json"
         try:
-            response = _client(self.timeout).post(self.url, json=payload, headers=headers)
-        except httpx.HTTPError as exc:
+            response = _http().request(
+                "POST", self.url, body=payload.encode(), headers=headers, timeout=self.timeout
+            )
+        except HTTP_ERRORS as exc:
             return SendResult("retry", response=f"{type(exc).__name__}: {exc}"[:500])
-        outcome = _classify(response.status_code)
+        text = response.data.decode("utf-8", "replace")
+        outcome = _classify(response.status)
         gateway_id = ""
         if outcome == "sent":
             try:
-                gateway_id = str(response.json().get("id", ""))
-            except ValueError:
+                gateway_id = str(json.loads(text).get("id", ""))
+            except (ValueError, AttributeError):
                 gateway_id = ""
-        return SendResult(outcome, gateway_id, response.status_code, response.text[:500])
+        return SendResult(outcome, gateway_id, response.status, text[:500])
 
 
 class AliyunSms(SmsGateway):
@@ -139,8 +151,6 @@ class AliyunSms(SmsGateway):
         return query
 
     def send(self, *, to: str, body: str, key: str, kind: str) -> SendResult:
-        import json
-
         number = to[3:] if to.startswith("+86") else to.lstrip("+")
         params = {
             "Action": "SendSms",
@@ -151,22 +161,25 @@ class AliyunSms(SmsGateway):
             "OutId": key,
         }
         try:
-            response = _client(self.timeout).get(self.endpoint, params=self.signed_query(params))
-        except httpx.HTTPError as exc:
+            response = _http().request(
+                "GET", self.endpoint, fields=self.signed_query(params), timeout=self.timeout
+            )
+        except HTTP_ERRORS as exc:
             return SendResult("retry", response=f"{type(exc).__name__}: {exc}"[:500])
+        text = response.data.decode("utf-8", "replace")
         try:
-            data = response.json()
+            data = json.loads(text)
         except ValueError:
             return SendResult(
-                _classify(response.status_code) if response.status_code >= 500 else "failed",
-                http_status=response.status_code,
-                response=response.text[:500],
+                _classify(response.status) if response.status >= 500 else "failed",
+                http_status=response.status,
+                response=text[:500],
             )
         code = data.get("Code", "")
         if code == "OK":
-            return SendResult("sent", str(data.get("BizId", "")), response.status_code, response.text[:500])
-        outcome = "retry" if code in self.RETRY_CODES or response.status_code >= 500 else "failed"
-        return SendResult(outcome, "", response.status_code, response.text[:500])
+            return SendResult("sent", str(data.get("BizId", "")), response.status, text[:500])
+        outcome = "retry" if code in self.RETRY_CODES or response.status >= 500 else "failed"
+        return SendResult(outcome, "", response.status, text[:500])
 
 
 def sms_gateway() -> SmsGateway:

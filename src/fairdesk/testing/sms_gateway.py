@@ -45,6 +45,7 @@ class GatewayState:
 def make_handler(state: GatewayState):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go in two writes: without this, 40 ms per request
 
         def log_message(self, *args):  # quiet
             pass
