@@ -126,6 +126,10 @@ ALIYUN_ACCESS_KEY_SECRET = env_str("ALIYUN_ACCESS_KEY_SECRET", "")
 ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME", "")
 ALIYUN_SMS_TEMPLATE_CODE = env_str("ALIYUN_SMS_TEMPLATE_CODE", "")
 ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+# Web Push (manage.py webpush_keys prints these).
+FAIRDESK_VAPID_PUBLIC_KEY = env_str("FAIRDESK_VAPID_PUBLIC_KEY", "")
+FAIRDESK_VAPID_PRIVATE_KEY = env_str("FAIRDESK_VAPID_PRIVATE_KEY", "")
+FAIRDESK_VAPID_SUBJECT = env_str("FAIRDESK_VAPID_SUBJECT", "mailto:ops@example.com")
 # Reminders before a visit, in hours; quiet hours (local time) hold non-urgent SMS.
 FAIRDESK_REMINDER_HOURS = [int(h) for h in env_list("FAIRDESK_REMINDER_HOURS", ["24", "2"])]
 FAIRDESK_QUIET_HOURS = env_str("FAIRDESK_QUIET_HOURS", "22:00-08:00")  # or "off"

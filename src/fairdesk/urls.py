@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("fairdesk.regions.urls")),
     path("", include("fairdesk.bookings.urls")),
+    path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.core.urls")),
 ]

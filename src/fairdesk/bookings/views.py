@@ -158,9 +158,18 @@ def my_bookings(request):
         return redirect("bookings:my")
     if not phone:
         return render(request, "bookings/my.html", {})
+    from fairdesk.notify.selectors import preference_for
+
     customer = user_by_phone(phone=phone)
     bookings = selectors.bookings_for_customer(customer_id=customer.pk) if customer else []
-    return render(request, "bookings/my.html", {"bookings": bookings, "phone": mask_phone(phone)})
+    context = {
+        "bookings": bookings,
+        "phone": mask_phone(phone),
+        "customer": customer,
+        "preference": preference_for(user=customer) if customer else None,
+        "vapid_public_key": settings.FAIRDESK_VAPID_PUBLIC_KEY,
+    }
+    return render(request, "bookings/my.html", context)
 
 
 def booking_detail(request, reference: str):

@@ -109,3 +109,23 @@ class Ticker(models.Model):
 
     def __str__(self) -> str:
         return f"tick #{self.generation}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription ("notify me on this phone"). Deactivated when the push service says
+    it is gone (404/410)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(_("推送地址"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("公钥"), max_length=200)
+    auth = models.CharField(_("认证密钥"), max_length=100)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("推送订阅")
+        verbose_name_plural = _("推送订阅")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.endpoint[:40]}"

@@ -11,6 +11,11 @@ def channels_for(*, user) -> list[tuple[str, str]]:
         out.append(("sms", user.phone))
     if preference is not None and preference.email and user.email:
         out.append(("email", user.email))
+    if preference is not None and preference.push:
+        out += [
+            ("push", str(pk))
+            for pk in user.push_subscriptions.filter(is_active=True).values_list("pk", flat=True)
+        ]
     if not out:
         out.append(("sms", user.phone))  # someone must be able to reach the customer about their visit
     return out
@@ -24,3 +29,14 @@ def messages_for_subject(*, subject_type: str, subject_id) -> list[Message]:
 
 def recent_messages(*, limit: int = 50) -> list[Message]:
     return list(Message.objects.order_by("-created_at")[:limit])
+
+
+def preference_for(*, user) -> dict:
+    preference = ChannelPreference.objects.filter(user=user).first()
+    return {
+        "sms": preference is None or preference.sms,
+        "email": bool(preference and preference.email),
+        "push": bool(preference and preference.push),
+        "has_email": bool(user.email),
+        "push_devices": user.push_subscriptions.filter(is_active=True).count(),
+    }

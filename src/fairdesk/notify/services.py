@@ -22,7 +22,7 @@ from django.db.models import F
 from fairdesk.core import clock
 from fairdesk.notify import quiet_hours
 from fairdesk.notify.gateways import SendResult, sms_gateway
-from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageStatus
+from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageStatus, PushSubscription
 
 log = logging.getLogger("fairdesk.notify")
 REMINDER_KINDS = frozenset({"reminder"})
@@ -112,7 +112,8 @@ def _claim_batch(limit: int, worker: str) -> list[Message]:
     )
 
 
-def _deliver(message: Message) -> SendResult:
+def _deliver(message: Message, subscriptions: dict | None = None) -> SendResult:
+    """Talk to the gateway. No database access here: this runs in the sending threads."""
     if message.channel == Channel.SMS:
         return sms_gateway().send(
             to=message.recipient, body=message.body, key=str(message.id), kind=message.kind
@@ -131,6 +132,19 @@ def _deliver(message: Message) -> SendResult:
         except OSError as exc:
             return SendResult("retry", response=str(exc)[:500])
         return SendResult("sent", gateway_id=str(message.id))
+    if message.channel == Channel.PUSH:
+        from fairdesk.notify.webpush import send_push
+
+        subscription = (subscriptions or {}).get(message.recipient)
+        if subscription is None:
+            return SendResult("failed", response="subscription gone")
+        return send_push(
+            subscription=subscription,
+            title=message.title or "fairdesk",
+            body=message.body,
+            url="/my/",
+            key=str(message.id),
+        )
     return SendResult("failed", response=f"channel {message.channel} is not configured")
 
 
@@ -212,6 +226,13 @@ def _record_batch(batch: list[Message], results: list[SendResult], worker: str) 
         DeliveryAttempt.objects.bulk_create(log, batch_size=500)
 
 
+def _push_subscriptions(batch: list[Message]) -> dict[str, PushSubscription]:
+    ids = [m.recipient for m in batch if m.channel == Channel.PUSH and m.recipient.isdigit()]
+    if not ids:
+        return {}
+    return {str(s.pk): s for s in PushSubscription.objects.filter(pk__in=ids, is_active=True)}
+
+
 def messages_dispatch_due(
     *, limit: int | None = None, worker: str | None = None, max_batches: int = 50
 ) -> int:
@@ -224,9 +245,58 @@ def messages_dispatch_due(
             batch = _claim_batch(batch_size, worker)
             if not batch:
                 break
-            _record_batch(batch, list(pool.map(_deliver, batch)), worker)
+            subscriptions = _push_subscriptions(batch)
+            results = list(pool.map(lambda m, subs=subscriptions: _deliver(m, subs), batch))
+            _record_batch(batch, results, worker)
+            gone = [
+                subscriptions[m.recipient].pk
+                for m, r in zip(batch, results, strict=True)
+                if m.channel == Channel.PUSH and r.http_status in {404, 410} and m.recipient in subscriptions
+            ]
+            if gone:
+                PushSubscription.objects.filter(pk__in=gone).update(is_active=False)
             handled += len(batch)
     return handled
+
+
+@transaction.atomic
+def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str, user_agent: str = "") -> PushSubscription:
+    """Remember this browser for the customer and turn the push channel on for them."""
+    from fairdesk.core.errors import InvalidInput
+    from fairdesk.notify.models import ChannelPreference, PushSubscription
+
+    if not endpoint.startswith("https://") and not settings.DEBUG:
+        raise InvalidInput("push endpoint must be https", code="invalid_subscription")
+    if not (endpoint and p256dh and auth):
+        raise InvalidInput("endpoint, p256dh and auth are required", code="invalid_subscription")
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint[:1000],
+        defaults={
+            "user": user,
+            "p256dh": p256dh[:200],
+            "auth": auth[:100],
+            "user_agent": user_agent[:300],
+            "is_active": True,
+        },
+    )
+    preference, _created = ChannelPreference.objects.get_or_create(user=user)
+    if not preference.push:
+        preference.push = True
+        preference.save(update_fields=["push"])
+    return subscription
+
+
+@transaction.atomic
+def channel_preference_set(*, user, sms: bool, email: bool, push: bool):
+    """The customer's choice of channels. SMS stays on while it is the only way to reach them."""
+    from fairdesk.notify.models import ChannelPreference
+
+    preference, _created = ChannelPreference.objects.get_or_create(user=user)
+    has_push = user.push_subscriptions.filter(is_active=True).exists()
+    preference.sms = sms or not ((email and user.email) or (push and has_push))
+    preference.email, preference.push = email and bool(user.email), push and has_push
+    preference.save()
+    return preference
 
 
 def messages_release_stale() -> int:

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
+from fairdesk.accounts.selectors import user_by_phone
+from fairdesk.core.errors import DomainError
+from fairdesk.notify import services
+
+SERVICE_WORKER = """// fairdesk service worker: shows reminders sent by Web Push.
+self.addEventListener("push", (event) => {
+  let data = {title: "fairdesk", body: "", url: "/my/"};
+  try { data = Object.assign(data, event.data ? event.data.json() : {}); }
+  catch (e) { data.body = event.data.text(); }
+  const options = {body: data.body, tag: data.tag, data: data};
+  event.waitUntil(self.registration.showNotification(data.title, options));
+});
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(clients.openWindow((event.notification.data && event.notification.data.url) || "/my/"));
+});
+"""
+
+
+def _customer(request):
+    phone = request.session.get(VERIFIED_PHONE_SESSION_KEY)
+    return user_by_phone(phone=phone) if phone else None
+
+
+@require_GET
+def service_worker(request):
+    response = HttpResponse(SERVICE_WORKER, content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_POST
+def push_subscribe(request):
+    customer = _customer(request)
+    if customer is None:
+        return JsonResponse({"code": "not_signed_in", "message": "verify your phone first"}, status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+        keys = data.get("keys") or {}
+        services.push_subscribe(
+            user=customer,
+            endpoint=str(data.get("endpoint", "")),
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except (ValueError, AttributeError):
+        return JsonResponse({"code": "invalid", "message": "bad subscription"}, status=422)
+    except DomainError as exc:
+        return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status)
+    return JsonResponse({"subscribed": True, "vapid": bool(settings.FAIRDESK_VAPID_PUBLIC_KEY)}, status=201)
+
+
+@require_POST
+def preferences(request):
+    customer = _customer(request)
+    if customer is None:
+        return redirect("bookings:my")
+    services.channel_preference_set(
+        user=customer, sms="sms" in request.POST, email="email" in request.POST, push="push" in request.POST
+    )
+    return redirect("bookings:my")
