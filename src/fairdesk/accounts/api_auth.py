@@ -3,10 +3,8 @@ session (the SMS one-time-code flow stores `verified_phone` in the session)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from ninja.security import APIKeyHeader
 
-from fairdesk.accounts.models import ApiToken
 from fairdesk.accounts.services import api_token_user, customer_get_or_create
 
 VERIFIED_PHONE_SESSION_KEY = "verified_phone"
@@ -21,9 +19,6 @@ class StaffTokenOrVerifiedPhone(APIKeyHeader):
         if header.startswith("Bearer "):
             user = api_token_user(token=header[7:].strip())
             if user is not None:
-                ApiToken.objects.filter(user=user, last_used_at__isnull=True).update(
-                    last_used_at=timezone.now()
-                )
                 request.api_user, request.api_scope = user, f"user:{user.pk}"
                 return user
             return None

@@ -54,12 +54,21 @@ def api_token_create(*, user: User, label: str = "", actor: User | None = None) 
 
 
 def api_token_user(*, token: str) -> User | None:
-    """The active staff user behind a token, or None."""
+    """The active staff user behind a token, or None. `last_used_at` is refreshed at most once a minute, so
+    a busy integration does not write on every call."""
+    import datetime as dt
+
     from fairdesk.accounts.models import ApiToken
+    from fairdesk.core import clock
 
     record = (
         ApiToken.objects.select_related("user")
         .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return record.user if record else None
+    if record is None:
+        return None
+    now = clock.now()
+    if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user

@@ -33,20 +33,30 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
 
 
 def _send(booking: Booking, kind: str, text: str, *, due_at: dt.datetime | None = None) -> None:
+    """Collect the message; `_flush` writes all of a change's messages in one INSERT."""
     channels = getattr(booking, "_notify_channels", None)
     if channels is None:  # looked up once per booking change, not once per message
         channels = booking._notify_channels = _channels(booking)
+    pending = booking.__dict__.setdefault("_notify_pending", [])
     for channel, recipient in channels:
-        notify.message_schedule(
-            channel=channel,
-            recipient=recipient,
-            kind=kind,
-            body=text,
-            due_at=due_at,
-            title=text[:60],
-            subject_type=SUBJECT,
-            subject_id=booking.pk,
+        pending.append(
+            notify.message_build(
+                channel=channel,
+                recipient=recipient,
+                kind=kind,
+                body=text,
+                due_at=due_at,
+                title=text[:60],
+                subject_type=SUBJECT,
+                subject_id=booking.pk,
+            )
         )
+
+
+def _flush(booking: Booking) -> None:
+    pending = booking.__dict__.pop("_notify_pending", [])
+    if pending:
+        notify.messages_schedule_many(pending)
 
 
 def _schedule_reminders(booking: Booking) -> None:
@@ -74,6 +84,7 @@ def booking_confirmed(booking: Booking) -> None:
         }
         _send(booking, "booking_confirmed", text)
         _schedule_reminders(booking)
+    _flush(booking)
 
 
 def booking_rescheduled(booking: Booking) -> None:
@@ -87,6 +98,7 @@ def booking_rescheduled(booking: Booking) -> None:
         }
         _send(booking, "booking_rescheduled", text)
         _schedule_reminders(booking)
+    _flush(booking)
 
 
 def booking_cancelled(booking: Booking) -> None:
@@ -98,6 +110,7 @@ def booking_cancelled(booking: Booking) -> None:
             "hotline": booking.station.hotline,
         }
         _send(booking, "booking_cancelled", text)
+    _flush(booking)
 
 
 def _reminder_kinds() -> list[str]:

@@ -36,7 +36,7 @@ def _zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def message_schedule(
+def message_build(
     *,
     channel: str,
     recipient: str,
@@ -52,7 +52,7 @@ def message_schedule(
     send_at = due
     if channel == Channel.SMS and not urgent:
         send_at = quiet_hours.adjust(due, zone=_zone(), reminder=kind.startswith("reminder"))
-    return Message.objects.create(
+    return Message(
         channel=channel,
         recipient=recipient,
         kind=kind,
@@ -64,6 +64,18 @@ def message_schedule(
         subject_type=subject_type,
         subject_id=str(subject_id),
     )
+
+
+def message_schedule(**fields) -> Message:
+    """Schedule one message (see `message_build` for the fields)."""
+    message = message_build(**fields)
+    message.save(force_insert=True)
+    return message
+
+
+def messages_schedule_many(messages: list[Message]) -> list[Message]:
+    """Schedule several built messages in one INSERT (a booking's confirmation and reminders)."""
+    return Message.objects.bulk_create(messages)
 
 
 def messages_cancel(*, subject_type: str, subject_id: str | int, kinds: list[str] | None = None) -> int:
