@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fairdesk.regions",
     "fairdesk.bookings",
     "fairdesk.notify",
+    "fairdesk.dispatch",
 ]
 
 MIDDLEWARE = [
