@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(PY) bench/resolve.py
 	$(PY) bench/bookings.py
 	$(PY) bench/reminders.py
+	$(PY) bench/emergency_sim.py
+	DEBUG=true $(PY) manage.py vrptw_bench ../shared/data/vrptw/solomon/*.txt --seconds 10 --json
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
