@@ -131,6 +131,8 @@ ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.
 FAIRDESK_VAPID_PUBLIC_KEY = env_str("FAIRDESK_VAPID_PUBLIC_KEY", "")
 FAIRDESK_VAPID_PRIVATE_KEY = env_str("FAIRDESK_VAPID_PRIVATE_KEY", "")
 FAIRDESK_VAPID_SUBJECT = env_str("FAIRDESK_VAPID_SUBJECT", "mailto:ops@example.com")
+# Minutes a technician has to accept an emergency offer before it goes to the next best one.
+FAIRDESK_OFFER_MINUTES = env_int("FAIRDESK_OFFER_MINUTES", 3)
 # Reminders before a visit, in hours; quiet hours (local time) hold non-urgent SMS.
 FAIRDESK_REMINDER_HOURS = [int(h) for h in env_list("FAIRDESK_REMINDER_HOURS", ["24", "2"])]
 FAIRDESK_QUIET_HOURS = env_str("FAIRDESK_QUIET_HOURS", "22:00-08:00")  # or "off"

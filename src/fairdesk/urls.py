@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("fairdesk.regions.urls")),
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),
+    path("", include("fairdesk.dispatch.urls")),
     path("", include("fairdesk.core.urls")),
 ]

@@ -30,6 +30,7 @@ from fairdesk.bookings.models import (
     Slot,
     StationSchedule,
     UrgentRequest,
+    UrgentStatus,
 )
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
@@ -292,3 +293,15 @@ def call_note_add(*, customer: User, agent: User, text: str) -> CallNote:
     note = CallNote.objects.create(customer=customer, agent=agent, text=text.strip()[:2000])
     event_record(kind="call_note.added", subject=customer, actor=agent, payload={"note": note.pk})
     return note
+
+
+@transaction.atomic
+def urgent_mark_assigned(*, urgent: UrgentRequest) -> None:
+    UrgentRequest.objects.filter(pk=urgent.pk).update(status=UrgentStatus.ASSIGNED)
+    urgent.status = UrgentStatus.ASSIGNED
+
+
+@transaction.atomic
+def urgent_mark_closed(*, urgent: UrgentRequest) -> None:
+    UrgentRequest.objects.filter(pk=urgent.pk).update(status=UrgentStatus.CLOSED)
+    urgent.status = UrgentStatus.CLOSED

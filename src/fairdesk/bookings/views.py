@@ -246,6 +246,9 @@ def help_now(request):
             return render(
                 request, "bookings/help_now.html", {"error": str(exc.message), "form": request.POST}
             )
+        from fairdesk.dispatch.services import urgent_assign
+
+        urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
         return redirect("bookings:urgent", reference=urgent.reference)
     return render(request, "bookings/help_now.html", {"form": {}})
 
@@ -254,8 +257,16 @@ def urgent_status(request, reference: str):
     urgent = selectors.urgent_by_reference(reference=reference)
     if urgent is None:
         raise Http404
+    from fairdesk.dispatch.selectors import current_job_for_urgent
+    from fairdesk.dispatch.services import PROMISE_MINUTES, offers_expire
+
+    offers_expire()
     events = events_for(subject_type="bookings.urgentrequest", subject_id=urgent.pk)
-    return render(request, "bookings/urgent.html", {"urgent": urgent, "events": events})
+    job = current_job_for_urgent(urgent=urgent)
+    context = {"urgent": urgent, "events": events, "job": job, "promise": PROMISE_MINUTES}
+    if job is not None:
+        context["technician_phone"] = mask_phone(job.technician.user.phone)
+    return render(request, "bookings/urgent.html", context)
 
 
 def _is_agent(user) -> bool:

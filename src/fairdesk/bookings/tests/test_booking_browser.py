@@ -90,13 +90,3 @@ def test_an_agent_books_for_a_caller(browser, live_site, sms_gateway):
     page.get_by_role("button", name="取消").first.click()
     assert "已取消" in page.get_by_test_id("caller-booking").first.inner_text()
     context.close()
-
-
-def test_need_help_now_is_queued_at_once(phone_page, live_site):
-    page = phone_page
-    page.goto(live_site.url + "/help-now/")
-    page.get_by_label("地址").fill(ADDRESS)
-    page.get_by_label("手机号").fill("13755556666")
-    page.get_by_label("发生了什么").fill("被锁在门外")
-    page.get_by_role("button", name="立即求助").click()
-    assert page.get_by_test_id("urgent-status").inner_text() == "已排队，等待派单"

@@ -55,6 +55,9 @@ class Command(BaseCommand):
                     if role == Role.MANAGER:
                         user.is_superuser = True
                         user.save(update_fields=["is_superuser"])
+        from fairdesk.dispatch.services import technicians_load_demo
+
+        self.stdout.write(f"technicians: {technicians_load_demo()} new (one per station, on shift)")
         self.stdout.write(
             "demo staff (admin at /admin/, password "
             + DEMO_PASSWORD

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.dispatch.models import Job, Shift, Technician
+
+
+class ShiftInline(admin.TabularInline):
+    model = Shift
+    extra = 1
+
+
+@admin.register(Technician)
+class TechnicianAdmin(AuditedAdmin):
+    list_display = ("user", "station", "status", "skills", "position_at")
+    list_filter = ("status", "station")
+    search_fields = ("user__name", "user__phone", "station__name")
+    inlines = [ShiftInline]
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ("urgent", "technician", "status", "eta_minutes", "promised_at", "arrived_at")
+    list_filter = ("status",)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fairdesk.core import clock
+
+
+class TechStatus(models.TextChoices):
+    OFF = "off", _("休息")
+    AVAILABLE = "available", _("空闲")
+    EN_ROUTE = "en_route", _("在路上")
+    ON_SITE = "on_site", _("在现场")
+
+
+class Technician(models.Model):
+    """A technician's working profile: home station, skills (service type skills), position and status."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technician")
+    station = models.ForeignKey("regions.Station", verbose_name=_("所属网点"), on_delete=models.PROTECT)
+    skills = models.JSONField(_("技能"), default=list, help_text=_('例如 ["locks", "safes"]'))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TechStatus.choices, default=TechStatus.AVAILABLE
+    )
+    lat = models.FloatField(_("纬度"))
+    lng = models.FloatField(_("经度"))
+    position_at = models.DateTimeField(_("位置时间"), default=clock.now)
+    busy_until = models.DateTimeField(_("预计空闲"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("技师")
+        verbose_name_plural = _("技师")
+
+    def __str__(self) -> str:
+        return f"{self.user.name} ({self.station})"
+
+    @property
+    def given_name(self) -> str:
+        """What customers see: the family name and 师傅 (王师傅), never the full name."""
+        name = self.user.name or ""
+        return name if name.endswith("师傅") else (name[:1] + "师傅" if name else "师傅")
+
+
+class Shift(models.Model):
+    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="shifts")
+    start = models.DateTimeField(_("开始"))
+    end = models.DateTimeField(_("结束"))
+
+    class Meta:
+        verbose_name = _("班次")
+        verbose_name_plural = _("班次")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="shift_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technician} {self.start:%m-%d %H:%M}"
+
+
+class JobStatus(models.TextChoices):
+    OFFERED = "offered", _("待接单")  # waiting for the technician's answer until respond_by
+    ACCEPTED = "accepted", _("已接单")
+    EN_ROUTE = "en_route", _("在路上")
+    ON_SITE = "on_site", _("已到达")
+    DONE = "done", _("已完成")
+    DECLINED = "declined", _("已拒绝")  # final; the request goes to the next best technician
+    EXPIRED = "expired", _("超时未接")  # final; likewise
+    REASSIGNED = "reassigned", _("已改派")  # final; a dispatcher moved it
+
+
+# Which status may follow which; anything else is refused.
+JOB_TRANSITIONS = {
+    JobStatus.OFFERED: {JobStatus.ACCEPTED, JobStatus.DECLINED, JobStatus.EXPIRED, JobStatus.REASSIGNED},
+    JobStatus.ACCEPTED: {JobStatus.EN_ROUTE, JobStatus.REASSIGNED},
+    JobStatus.EN_ROUTE: {JobStatus.ON_SITE, JobStatus.REASSIGNED},
+    JobStatus.ON_SITE: {JobStatus.DONE},
+}
+
+
+class Job(models.Model):
+    """One technician's part in an urgent request. The promise and the real arrival are both kept, so the
+    30-minute on-time rate is measured, not claimed."""
+
+    urgent = models.ForeignKey("bookings.UrgentRequest", on_delete=models.PROTECT, related_name="jobs")
+    technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="jobs")
+    status = models.CharField(_("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.OFFERED)
+    eta_minutes = models.PositiveIntegerField(_("预计分钟"))
+    promised_at = models.DateTimeField(_("承诺到达"))
+    offered_at = models.DateTimeField(_("派单时间"), default=clock.now)
+    respond_by = models.DateTimeField(_("接单截止"))
+    accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-offered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.urgent} → {self.technician}"
+
+    @property
+    def within_30(self) -> bool | None:
+        if self.arrived_at is None:
+            return None
+        return (self.arrived_at - self.urgent.created_at).total_seconds() <= 30 * 60

@@ -1,0 +1,239 @@
+"""Emergency dispatch use cases: assign at once, accept or decline, re-assign on silence, move through the
+job's states. Every change is an Event; the customer's status page and the on-time rate read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fairdesk.core import clock
+from fairdesk.core.errors import DomainError, NotFound
+from fairdesk.core.services import event_record
+from fairdesk.dispatch.assignment import TechnicianIndex, TechState
+from fairdesk.dispatch.models import JOB_TRANSITIONS, Job, JobStatus, Shift, Technician, TechStatus
+from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+
+PROMISE_MINUTES = 30
+TYPICAL_JOB = dt.timedelta(minutes=45)
+ACTIVE = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
+
+
+class IllegalJobTransition(DomainError):
+    code = "illegal_transition"
+    status = 409
+
+
+def _minutes(moment: dt.datetime, origin: dt.datetime) -> float:
+    return (moment - origin).total_seconds() / 60.0
+
+
+def _index(now: dt.datetime) -> TechnicianIndex:
+    """Technicians on shift now, with when they become free. (The in-memory index of `assignment` is
+    rebuilt per decision here; a large deployment keeps one per region in memory.)"""
+    index = TechnicianIndex(travel=DEFAULT_TRAVEL)
+    on_shift = Technician.objects.filter(shifts__start__lte=now, shifts__end__gt=now).exclude(
+        status=TechStatus.OFF
+    )
+    busy = {job.technician_id: job for job in Job.objects.filter(status__in=ACTIVE).select_related("urgent")}
+    for tech in on_shift.distinct():
+        until = 0.0
+        if tech.pk in busy or tech.busy_until:
+            until = max(
+                _minutes(tech.busy_until, now) if tech.busy_until else 0.0, 60.0 if tech.pk in busy else 0.0
+            )
+        index.upsert(
+            TechState(id=tech.pk, lat=tech.lat, lng=tech.lng, skills=frozenset(tech.skills), busy_until=until)
+        )
+    return index
+
+
+@transaction.atomic
+def urgent_assign(
+    *, urgent, skill: str = "locks", exclude: frozenset[int] = frozenset(), actor=None
+) -> Job | None:
+    """Offer the request to the technician fairdesk's policy picks (see assignment.choose)."""
+    from fairdesk.bookings.services import urgent_mark_assigned
+
+    now = clock.now()
+    division = urgent.division
+    lat, lng = division.lat, division.lng
+    urban = division.name.endswith("区")
+    index = _index(now)
+    decision = index.choose(
+        lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES
+    )
+    if decision.technician in exclude:
+        decision = index.best(lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, exclude=exclude)
+    if decision.technician is None:
+        event_record(kind="urgent.no_technician", subject=urgent, actor=actor, actor_label="dispatch")
+        return None
+    eta = max(round(decision.eta_minutes), 1)
+    job = Job.objects.create(
+        urgent=urgent,
+        technician_id=decision.technician,
+        eta_minutes=eta,
+        promised_at=now + dt.timedelta(minutes=eta),
+        respond_by=now + dt.timedelta(minutes=settings.FAIRDESK_OFFER_MINUTES),
+    )
+    urgent_mark_assigned(urgent=urgent)
+    event_record(
+        kind="urgent.offered",
+        subject=urgent,
+        actor=actor,
+        actor_label="dispatch",
+        payload={
+            "job": job.pk,
+            "technician": job.technician_id,
+            "eta_minutes": eta,
+            "within_promise": eta <= PROMISE_MINUTES,
+        },
+    )
+    _tell_technician(job)
+    return job
+
+
+def _tell_technician(job: Job) -> None:
+    from fairdesk.notify.services import message_schedule
+
+    message_schedule(
+        channel="sms",
+        recipient=job.technician.user.phone,
+        kind="job_offered",
+        urgent=True,
+        body=_("【fairdesk】新紧急工单 %(ref)s：%(address)s，请在 %(n)d 分钟内接单。")
+        % {"ref": job.urgent.reference, "address": job.urgent.address, "n": settings.FAIRDESK_OFFER_MINUTES},
+        subject_type="dispatch.job",
+        subject_id=job.pk,
+    )
+
+
+def _locked_job(job_id: int, actor) -> Job:
+    job = (
+        Job.objects.select_for_update().select_related("urgent", "technician__user").filter(pk=job_id).first()
+    )
+    if job is None:
+        raise NotFound(_("没有这个工单。"))
+    if actor is not None and actor.role == "technician" and job.technician.user_id != actor.pk:
+        raise NotFound(_("没有这个工单。"))
+    return job
+
+
+def _move(job: Job, to: str) -> None:
+    if to not in JOB_TRANSITIONS.get(job.status, set()):
+        raise IllegalJobTransition(
+            _("工单已是“%(status)s”，不能这样操作。") % {"status": job.get_status_display()}
+        )
+    job.status = to
+
+
+@transaction.atomic
+def job_accept(*, job_id: int, actor) -> Job:
+    job = _locked_job(job_id, actor)
+    _move(job, JobStatus.ACCEPTED)
+    job.accepted_at = clock.now()
+    job.save(update_fields=["status", "accepted_at"])
+    event_record(kind="job.accepted", subject=job.urgent, actor=actor, payload={"job": job.pk})
+    return job
+
+
+@transaction.atomic
+def job_advance(*, job_id: int, actor, to: str) -> Job:
+    job = _locked_job(job_id, actor)
+    _move(job, to)
+    now = clock.now()
+    tech = job.technician
+    if to == JobStatus.EN_ROUTE:
+        tech.status = TechStatus.EN_ROUTE
+    elif to == JobStatus.ON_SITE:
+        job.arrived_at, tech.status = now, TechStatus.ON_SITE
+        tech.lat, tech.lng, tech.position_at = job.urgent.division.lat, job.urgent.division.lng, now
+    elif to == JobStatus.DONE:
+        job.done_at, tech.status, tech.busy_until = now, TechStatus.AVAILABLE, None
+    job.save()
+    tech.save()
+    payload = {"job": job.pk}
+    if to == JobStatus.ON_SITE:
+        payload["within_30"] = job.within_30
+    event_record(kind=f"job.{to}", subject=job.urgent, actor=actor, payload=payload)
+    if to == JobStatus.DONE:
+        from fairdesk.bookings.services import urgent_mark_closed
+
+        urgent_mark_closed(urgent=job.urgent)
+    return job
+
+
+@transaction.atomic
+def job_decline(*, job_id: int, actor, reason: str = "", expired: bool = False) -> Job | None:
+    """The technician says no (or did not answer in time): the next best technician gets the offer."""
+    job = _locked_job(job_id, actor)
+    _move(job, JobStatus.EXPIRED if expired else JobStatus.DECLINED)
+    job.note = reason[:300]
+    job.save(update_fields=["status", "note"])
+    event_record(
+        kind="job.expired" if expired else "job.declined",
+        subject=job.urgent,
+        actor=actor,
+        actor_label="dispatch" if expired else "",
+        payload={"job": job.pk, "reason": reason[:200]},
+    )
+    tried = frozenset(job.urgent.jobs.values_list("technician_id", flat=True))
+    return urgent_assign(urgent=job.urgent, exclude=tried)
+
+
+def offers_expire() -> int:
+    """Offers nobody answered in time go to the next best technician (run by the dispatch tick)."""
+    count = 0
+    for job_id in Job.objects.filter(status=JobStatus.OFFERED, respond_by__lt=clock.now()).values_list(
+        "pk", flat=True
+    ):
+        try:
+            job_decline(job_id=job_id, actor=None, reason="no answer", expired=True)
+            count += 1
+        except IllegalJobTransition:
+            continue  # answered meanwhile
+    return count
+
+
+@transaction.atomic
+def technician_position(*, technician: Technician, lat: float, lng: float, actor=None) -> Technician:
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise DomainError(_("位置无效。"), code="invalid_position")
+    technician.lat, technician.lng, technician.position_at = lat, lng, clock.now()
+    technician.save(update_fields=["lat", "lng", "position_at"])
+    return technician
+
+
+DEMO_PASSWORD = "fairdesk-demo-2026"  # noqa: S105 - the published demo credential
+
+
+@transaction.atomic
+def technicians_load_demo() -> int:
+    """One technician per demo station (赵师傅, the demo technician account, at 泰州), on shift all day."""
+    from fairdesk.accounts.models import Role, User
+    from fairdesk.accounts.services import staff_create
+    from fairdesk.regions.models import Station
+
+    created = 0
+    now = clock.now()
+    for station in Station.objects.filter(is_active=True).order_by("pk"):
+        if Technician.objects.filter(station=station).exists():
+            continue
+        user = None
+        if station.name == "泰州服务站":
+            user = User.objects.filter(phone="+8613900000004").first()
+        if user is None or hasattr(user, "technician"):
+            phone = f"+86170{station.pk:08d}"
+            user = User.objects.filter(phone=phone).first() or staff_create(
+                phone=phone, name=f"{station.name[:2]}师傅", role=Role.TECHNICIAN, password=DEMO_PASSWORD
+            )
+        tech = Technician.objects.create(
+            user=user, station=station, skills=["locks", "safes"], lat=station.lat, lng=station.lng
+        )
+        Shift.objects.create(
+            technician=tech, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(days=30)
+        )
+        created += 1
+    return created

@@ -1,0 +1,114 @@
+"""An urgent request is offered at once to the best technician; decline or silence moves it on; the job goes
+accepted → en route → on site → done, and the real arrival is kept beside the promise."""
+
+import datetime as dt
+
+import pytest
+
+from fairdesk.accounts.models import Role
+from fairdesk.accounts.services import staff_create
+from fairdesk.bookings.services import urgent_request_create
+from fairdesk.core import clock
+from fairdesk.core.models import Event
+from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician
+from fairdesk.dispatch.services import (
+    IllegalJobTransition,
+    job_accept,
+    job_advance,
+    job_decline,
+    offers_expire,
+    urgent_assign,
+)
+from fairdesk.regions.models import Division
+from fairdesk.regions.services import service_area_add, station_create
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def team():
+    jiangyan = Division.objects.get(code="321204", valid_until=None)
+    station = station_create(name="泰州服务站", address="姜堰区", division=jiangyan, hotline="400-100-2000")
+    service_area_add(station=station, division=jiangyan)
+    techs = []
+    for n, (dlat, skills) in enumerate([(0.01, ["locks"]), (0.3, ["locks", "safes"])]):
+        user = staff_create(
+            phone=f"1700000000{n}", name=f"王{n}", role=Role.TECHNICIAN, password="a-long-password-1"
+        )
+        tech = Technician.objects.create(
+            user=user, station=station, skills=skills, lat=jiangyan.lat + dlat, lng=jiangyan.lng
+        )
+        Shift.objects.create(
+            technician=tech, start=T0 - dt.timedelta(hours=1), end=T0 + dt.timedelta(hours=12)
+        )
+        techs.append(tech)
+    return techs
+
+
+def new_request():
+    return urgent_request_create(
+        phone="13700000001", address="江苏省泰州市姜堰区人民路1号", description="锁在门外"
+    )
+
+
+def test_the_request_is_offered_at_once_with_an_honest_promise(team):
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+    assert job.technician == team[0]  # 1 km away: keeps the 30-minute promise
+    assert job.eta_minutes <= 30 and job.promised_at == T0 + dt.timedelta(minutes=job.eta_minutes)
+    event = Event.objects.get(kind="urgent.offered")
+    assert event.payload["within_promise"] is True
+
+
+def test_a_decline_and_silence_move_the_request_on(team, settings):
+    settings.FAIRDESK_OFFER_MINUTES = 3
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        first = urgent_assign(urgent=urgent)
+        second = job_decline(job_id=first.pk, actor=first.technician.user, reason="车坏了")
+    assert second.technician == team[1]
+    with clock.frozen_at(T0 + dt.timedelta(minutes=4)):
+        assert offers_expire() == 1  # 王1 did not answer: nobody is left untried
+    assert Job.objects.get(pk=second.pk).status == JobStatus.EXPIRED
+    assert Event.objects.filter(kind="urgent.no_technician").exists()
+
+
+def test_accept_to_done_records_the_real_arrival(team):
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+        user = job.technician.user
+        job_accept(job_id=job.pk, actor=user)
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.EN_ROUTE)
+    with clock.frozen_at(T0 + dt.timedelta(minutes=12)):
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.ON_SITE)
+    with clock.frozen_at(T0 + dt.timedelta(minutes=50)):
+        job = job_advance(job_id=job.pk, actor=user, to=JobStatus.DONE)
+    assert job.within_30 is True and job.arrived_at == T0 + dt.timedelta(minutes=12)
+    urgent.refresh_from_db()
+    assert urgent.status == "closed"
+    kinds = [
+        e.kind for e in Event.objects.filter(subject_type="bookings.urgentrequest", subject_id=str(urgent.pk))
+    ]
+    assert kinds == [
+        "urgent.created",
+        "urgent.offered",
+        "job.accepted",
+        "job.en_route",
+        "job.on_site",
+        "job.done",
+    ]
+
+
+def test_steps_cannot_be_skipped_and_others_jobs_are_out_of_reach(team):
+    with clock.frozen_at(T0):
+        job = urgent_assign(urgent=new_request())
+    with pytest.raises(IllegalJobTransition):
+        job_advance(job_id=job.pk, actor=job.technician.user, to=JobStatus.DONE)
+    other = team[1].user
+    from fairdesk.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        job_accept(job_id=job.pk, actor=other)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from fairdesk.dispatch import views
+
+app_name = "dispatch"
+urlpatterns = [
+    path("tech/", views.technician_home, name="technician"),
+    path("tech/jobs/<int:job_id>/", views.job_action, name="job_action"),
+    path("tech/position/", views.position, name="position"),
+]
