@@ -6,3 +6,9 @@ class DispatchConfig(AppConfig):
     name = "fairdesk.dispatch"
     label = "dispatch"
     verbose_name = _("调度")
+
+    def ready(self) -> None:
+        from fairdesk.core import periodic
+        from fairdesk.dispatch.services import offers_expire
+
+        periodic.register("dispatch.offers_expire", offers_expire)

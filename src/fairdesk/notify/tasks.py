@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django_tasks import task
 
-from fairdesk.core import clock
+from fairdesk.core import clock, periodic
 from fairdesk.notify import services
 from fairdesk.notify.models import Ticker
 
@@ -25,6 +25,8 @@ def notify_tick(generation: int, lane: int = 0) -> int:
         return 0  # an older chain: a newer one has taken over
     services.messages_release_stale()
     sent = services.messages_dispatch_due()
+    if lane == 0:
+        periodic.run_all()  # e.g. dispatch: unanswered emergency offers go to the next technician
     Ticker.objects.filter(pk=1, generation=generation).update(last_tick_at=clock.now())
     if notify_tick.get_backend().supports_defer:
         notify_tick.using(run_after=clock.now() + dt.timedelta(seconds=TICK_SECONDS)).enqueue(
