@@ -9,6 +9,8 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         from fairdesk.core import periodic
+        from fairdesk.dispatch.planning import nightly_plan_if_due
         from fairdesk.dispatch.services import offers_expire
 
         periodic.register("dispatch.offers_expire", offers_expire)
+        periodic.register("dispatch.nightly_plan", nightly_plan_if_due)

@@ -107,3 +107,41 @@ class Job(models.Model):
         if self.arrived_at is None:
             return None
         return (self.arrived_at - self.urgent.created_at).total_seconds() <= 30 * 60
+
+
+class VisitPlan(models.Model):
+    """Where a booked visit sits in a technician's planned day, and the narrowed window the customer gets."""
+
+    booking = models.OneToOneField("bookings.Booking", on_delete=models.CASCADE, related_name="visit_plan")
+    technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="visit_plans")
+    day = models.DateField(_("日期"), db_index=True)
+    sequence = models.PositiveSmallIntegerField(_("顺序"))
+    planned_start = models.DateTimeField(_("计划开始"))
+    window_start = models.DateTimeField(_("告知窗口开始"))
+    window_end = models.DateTimeField(_("告知窗口结束"))
+    travel_km = models.FloatField(_("路线里程"), default=0)
+    planned_at = models.DateTimeField(_("规划时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("上门计划")
+        verbose_name_plural = _("上门计划")
+        ordering = ["day", "technician", "sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.technician} #{self.sequence}"
+
+
+class PlanRun(models.Model):
+    """One planning of one day (all stations): makes the evening run happen exactly once."""
+
+    day = models.DateField(_("日期"), unique=True)
+    started_at = models.DateTimeField(_("开始"), default=clock.now)
+    finished_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("规划批次")
+        verbose_name_plural = _("规划批次")
+
+    def __str__(self) -> str:
+        return str(self.day)

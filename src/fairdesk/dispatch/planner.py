@@ -56,6 +56,7 @@ class PlannedRoute:
     technician: int  # index into PlanningProblem.technicians
     visits: list[int]  # indexes into PlanningProblem.visits, in order
     distance: float
+    starts: list[float] = field(default_factory=list)  # service start of each visit, unscaled
 
 
 @dataclass
@@ -137,11 +138,15 @@ def plan(problem: PlanningProblem, *, seconds: float, seed: int = 1) -> Plan:
     solution = result.best
     routes, cost, assigned = [], 0.0, set()
     for route in solution.routes():
-        visit_ids = [activity.idx for activity in route if activity.is_client()]  # client indexes, 0-based
+        activities = [activity for activity in route if activity.is_client()]
+        visit_ids = [activity.idx for activity in activities]  # client indexes, 0-based
+        starts = [activity.start_time / problem.scale for activity in activities]
         tech = problem.technicians[route.vehicle_type()]
         path = [tech.start, *(problem.visits[v].place for v in visit_ids), tech.end]
         distance = sum(problem.travel(a, b) for a, b in itertools.pairwise(path))
-        routes.append(PlannedRoute(technician=route.vehicle_type(), visits=visit_ids, distance=distance))
+        routes.append(
+            PlannedRoute(technician=route.vehicle_type(), visits=visit_ids, distance=distance, starts=starts)
+        )
         cost += distance
         assigned.update(visit_ids)
     unassigned = [i for i in range(len(problem.visits)) if i not in assigned]

@@ -237,3 +237,39 @@ def technicians_load_demo() -> int:
         )
         created += 1
     return created
+
+
+@transaction.atomic
+def urgent_override(*, urgent, technician: Technician, actor) -> Job:
+    """A dispatcher sends a specific technician: the current offer or job is marked reassigned."""
+    from fairdesk.bookings.services import urgent_mark_assigned
+
+    now = clock.now()
+    for job in Job.objects.select_for_update().filter(urgent=urgent, status__in=ACTIVE[:3]):
+        job.status = JobStatus.REASSIGNED
+        job.save(update_fields=["status"])
+    division = urgent.division
+    eta = max(
+        round(
+            DEFAULT_TRAVEL.minutes(
+                technician.lat, technician.lng, division.lat, division.lng, urban=division.name.endswith("区")
+            )
+        ),
+        1,
+    )
+    job = Job.objects.create(
+        urgent=urgent,
+        technician=technician,
+        eta_minutes=eta,
+        promised_at=now + dt.timedelta(minutes=eta),
+        respond_by=now + dt.timedelta(minutes=settings.FAIRDESK_OFFER_MINUTES),
+    )
+    urgent_mark_assigned(urgent=urgent)
+    event_record(
+        kind="urgent.reassigned",
+        subject=urgent,
+        actor=actor,
+        payload={"job": job.pk, "technician": technician.pk, "eta_minutes": eta},
+    )
+    _tell_technician(job)
+    return job

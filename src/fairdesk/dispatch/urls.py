@@ -7,4 +7,7 @@ urlpatterns = [
     path("tech/", views.technician_home, name="technician"),
     path("tech/jobs/<int:job_id>/", views.job_action, name="job_action"),
     path("tech/position/", views.position, name="position"),
+    path("dispatch/", views.board, name="board"),
+    path("dispatch/plan/", views.board_plan, name="board_plan"),
+    path("dispatch/assign/", views.board_assign, name="board_assign"),
 ]

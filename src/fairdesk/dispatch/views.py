@@ -74,3 +74,112 @@ def position(request):
             request, "bookings/error.html", {"error": "invalid position", "back": "/tech/"}, status=422
         )
     return redirect("dispatch:technician")
+
+
+def _is_dispatcher(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role in {"dispatcher", "manager"}
+
+
+def _timeline_svg(rows, day_start) -> str:
+    """One row per technician: planned visits as bars between 08:00 and 20:00, travel as the gaps."""
+    from html import escape
+
+    width, row_h, left = 720, 34, 90
+    span = 12 * 60
+    parts = [f'<svg class="timeline-svg" viewBox="0 0 {width} {row_h * max(len(rows), 1) + 24}" role="img">']
+    for hour in range(8, 21, 2):
+        x = left + (hour - 8) * 60 / span * (width - left)
+        parts.append(
+            f'<line x1="{x:.0f}" y1="0" x2="{x:.0f}" y2="{row_h * len(rows)}" class="grid"/>'
+            f'<text x="{x:.0f}" y="{row_h * len(rows) + 16}" class="tick">{hour:02d}:00</text>'
+        )
+    for row, (tech, plans) in enumerate(rows):
+        y = row * row_h
+        parts.append(f'<text x="4" y="{y + 21}" class="who">{escape(tech.user.name)}</text>')
+        for plan in plans:
+            start = (plan.planned_start - day_start).total_seconds() / 60 - 8 * 60
+            length = plan.booking.service_type.duration_minutes
+            x = left + max(start, 0) / span * (width - left)
+            w = max(length / span * (width - left), 3)
+            label = escape(
+                f"{plan.booking.reference} {plan.planned_start.astimezone(day_start.tzinfo):%H:%M}"
+            )
+            parts.append(
+                f'<rect x="{x:.0f}" y="{y + 6}" width="{w:.0f}" height="{row_h - 12}" class="visit">'
+                f"<title>{label}</title></rect>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+def board(request):
+    """The dispatcher's board: urgent requests waiting on top, then a station's day per technician."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.conf import settings as dj_settings
+
+    from fairdesk.core import clock
+    from fairdesk.dispatch.models import Technician
+    from fairdesk.regions.models import Station
+
+    zone = zoneinfo.ZoneInfo(dj_settings.TIME_ZONE)
+    today = clock.now().astimezone(zone).date()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
+    except ValueError:
+        day = today
+    stations = Station.objects.filter(technician__isnull=False).distinct().order_by("name")
+    station = stations.filter(pk=request.GET.get("station") or 0).first() or stations.first()
+    rows = selectors.station_day(station=station, day=day) if station else []
+    day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    context = {
+        "stations": stations,
+        "station": station,
+        "day": day,
+        "rows": rows,
+        "timeline": _timeline_svg(rows, day_start) if rows else "",
+        "urgent": selectors.urgent_waiting()[:30],
+        "technicians": Technician.objects.select_related("user", "station").order_by("station__name", "pk")[
+            :300
+        ],
+        "summary": request.GET.get("planned"),
+    }
+    return render(request, "dispatch/board.html", context)
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+@require_POST
+def board_plan(request):
+    import datetime as dt
+
+    from fairdesk.dispatch.planning import station_plan_day
+    from fairdesk.regions.models import Station
+
+    station = Station.objects.filter(pk=request.POST.get("station") or 0).first()
+    try:
+        day = dt.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        raise Http404 from None
+    if station is None:
+        raise Http404
+    summary = station_plan_day(station=station, day=day, seconds=2, actor=request.user)
+    return redirect(f"/dispatch/?station={station.pk}&day={day.isoformat()}&planned={summary['planned']}")
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+@require_POST
+def board_assign(request):
+    from fairdesk.bookings.selectors import urgent_by_reference
+    from fairdesk.dispatch.models import Technician
+
+    urgent = urgent_by_reference(reference=request.POST.get("reference", ""))
+    technician = Technician.objects.filter(pk=request.POST.get("technician") or 0).first()
+    if urgent is None or technician is None:
+        raise Http404
+    services.urgent_override(urgent=urgent, technician=technician, actor=request.user)
+    return redirect("dispatch:board")
