@@ -145,3 +145,28 @@ class PlanRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+def _photo_path(instance, filename: str) -> str:
+    import uuid
+
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "jpg"
+    return f"jobs/{instance.job_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class JobNote(models.Model):
+    """What the technician wrote or photographed on the job; kept with the job when it is handed over."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("记录"), max_length=1000, blank=True)
+    photo = models.FileField(_("照片"), upload_to=_photo_path, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.created_at:%H:%M}"

@@ -273,3 +273,78 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
     )
     _tell_technician(job)
     return job
+
+
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+@transaction.atomic
+def job_note_add(*, job_id: int, actor, text: str = "", photo=None):
+    from fairdesk.dispatch.models import JobNote
+
+    job = _locked_job(job_id, actor)
+    if not text.strip() and photo is None:
+        raise DomainError(_("请写点内容或附上照片。"), code="note_empty")
+    if photo is not None and (photo.content_type not in PHOTO_TYPES or photo.size > MAX_PHOTO_BYTES):
+        raise DomainError(_("照片须为 JPEG、PNG、WebP 或 HEIC，且不超过 8 MB。"), code="photo_invalid")
+    note = JobNote.objects.create(job=job, author=actor, text=text.strip()[:1000], photo=photo or "")
+    event_record(
+        kind="job.note",
+        subject=job.urgent,
+        actor=actor,
+        payload={"job": job.pk, "note": note.pk, "photo": bool(photo)},
+    )
+    return note
+
+
+@transaction.atomic
+def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
+    """Hand a job to a colleague: they get it with its promise and notes; the customer is told who comes."""
+    from fairdesk.notify.services import message_schedule
+
+    if not reason.strip():
+        raise DomainError(_("请写明转交原因。"), code="reason_required")
+    job = _locked_job(job_id, actor)
+    if job.status not in {JobStatus.ACCEPTED, JobStatus.EN_ROUTE}:
+        raise IllegalJobTransition(
+            _("工单已是“%(status)s”，不能这样操作。") % {"status": job.get_status_display()}
+        )
+    if to.pk == job.technician_id:
+        raise DomainError(_("请选择另一位同事。"), code="same_technician")
+    job.status = JobStatus.REASSIGNED
+    job.note = reason.strip()[:300]
+    job.save(update_fields=["status", "note"])
+    new = Job.objects.create(
+        urgent=job.urgent,
+        technician=to,
+        status=JobStatus.ACCEPTED,
+        eta_minutes=job.eta_minutes,
+        promised_at=job.promised_at,
+        respond_by=job.respond_by,
+        accepted_at=clock.now(),
+    )
+    for note in job.notes.all():
+        note.pk, note.job = None, new  # the colleague gets everything written so far
+        note.save()
+    tech = job.technician
+    tech.status = TechStatus.AVAILABLE
+    tech.save(update_fields=["status"])
+    event_record(
+        kind="job.handed_over",
+        subject=job.urgent,
+        actor=actor,
+        payload={"from": job.pk, "to": new.pk, "technician": to.pk, "reason": reason.strip()[:200]},
+    )
+    message_schedule(
+        channel="sms",
+        recipient=job.urgent.phone,
+        kind="job_handed_over",
+        urgent=True,
+        body=_("【fairdesk】您的报修 %(ref)s 改由 %(name)s 上门，承诺时间不变。")
+        % {"ref": job.urgent.reference, "name": to.given_name},
+        subject_type="bookings.urgentrequest",
+        subject_id=job.urgent.pk,
+    )
+    _tell_technician(new)
+    return new

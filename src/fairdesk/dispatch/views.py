@@ -60,6 +60,44 @@ def job_action(request, job_id: int):
 @login_required(login_url="/admin/login/")
 @user_passes_test(_is_technician, login_url="/admin/login/")
 @require_POST
+def job_note(request, job_id: int):
+    try:
+        services.job_note_add(
+            job_id=job_id,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            photo=request.FILES.get("photo"),
+        )
+    except DomainError as exc:
+        return render(
+            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=422
+        )
+    return redirect("dispatch:technician")
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_technician, login_url="/admin/login/")
+@require_POST
+def job_handover(request, job_id: int):
+    from fairdesk.dispatch.models import Technician
+
+    colleague = Technician.objects.filter(pk=request.POST.get("to") or 0).first()
+    if colleague is None:
+        raise Http404
+    try:
+        services.job_handover(
+            job_id=job_id, actor=request.user, to=colleague, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        return render(
+            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=409
+        )
+    return redirect("dispatch:technician")
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_technician, login_url="/admin/login/")
+@require_POST
 def position(request):
     technician = selectors.technician_for_user(user=request.user)
     try:
@@ -112,6 +150,33 @@ def _timeline_svg(rows, day_start) -> str:
     return "".join(parts)
 
 
+def _map_svg(technicians, visits, urgent) -> str:
+    """Technicians (blue), planned visits (green) and open emergencies (orange) around a station, to scale."""
+    from html import escape
+
+    points = [(t.lat, t.lng, "tech", t.user.name) for t in technicians]
+    points += [(p.booking.division.lat, p.booking.division.lng, "visit", p.booking.reference) for p in visits]
+    points += [(u.division.lat, u.division.lng, "urgent", u.reference) for u in urgent]
+    points = [p for p in points if p[0] is not None]
+    if not points:
+        return ""
+    lats, lngs = [p[0] for p in points], [p[1] for p in points]
+    pad = 0.05
+    south, north, west, east = min(lats) - pad, max(lats) + pad, min(lngs) - pad, max(lngs) + pad
+    size = 320
+    scale = size / max(north - south, east - west)
+    parts = [f'<svg class="board-map" viewBox="0 0 {size} {size}" role="img" aria-label="map">']
+    for n, (lat, lng, kind, label) in enumerate(points):
+        x, y = (lng - west) * scale, (north - lat) * scale
+        jitter = (n % 5) * 2  # visits in one district share its centre
+        parts.append(
+            f'<circle cx="{x + jitter:.1f}" cy="{y + jitter:.1f}" r="6" class="{kind}">'
+            f"<title>{escape(label)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 @login_required(login_url="/admin/login/")
 @user_passes_test(_is_dispatcher, login_url="/admin/login/")
 def board(request):
@@ -141,6 +206,11 @@ def board(request):
         "day": day,
         "rows": rows,
         "timeline": _timeline_svg(rows, day_start) if rows else "",
+        "map": _map_svg(
+            [t for t, _p in rows],
+            [p for _t, plans in rows for p in plans],
+            [u for u in selectors.urgent_waiting() if station and u.station_id == station.pk],
+        ),
         "urgent": selectors.urgent_waiting()[:30],
         "technicians": Technician.objects.select_related("user", "station").order_by("station__name", "pk")[
             :300

@@ -125,3 +125,50 @@ def test_the_background_tick_moves_unanswered_offers_on(team, settings):
         notify_tick.call(7, 0)
     assert Job.objects.get(pk=first.pk).status == JobStatus.EXPIRED
     assert Job.objects.filter(urgent=first.urgent, status=JobStatus.OFFERED).get().technician == team[1]
+
+
+def test_a_handover_gives_the_colleague_everything_and_tells_the_customer(team, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fairdesk.dispatch.services import job_handover, job_note_add
+    from fairdesk.notify.models import Message
+
+    settings.MEDIA_ROOT = tmp_path
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+        user = job.technician.user
+        job_accept(job_id=job.pk, actor=user)
+        job_note_add(
+            job_id=job.pk,
+            actor=user,
+            text="门锁型号 C 级",
+            photo=SimpleUploadedFile("lock.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg"),
+        )
+        with pytest.raises(Exception, match="转交原因"):
+            job_handover(job_id=job.pk, actor=user, to=team[1], reason="")
+        new = job_handover(job_id=job.pk, actor=user, to=team[1], reason="车坏了")
+    assert (
+        new.technician == team[1] and new.status == JobStatus.ACCEPTED and new.promised_at == job.promised_at
+    )
+    assert [n.text for n in new.notes.all()] == ["门锁型号 C 级"] and new.notes.get().photo
+    assert Job.objects.get(pk=job.pk).status == JobStatus.REASSIGNED
+    told = Message.objects.get(kind="job_handed_over")
+    assert told.recipient == urgent.phone and team[1].given_name in told.body
+
+
+def test_a_photo_must_be_an_image(team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fairdesk.core.errors import DomainError
+    from fairdesk.dispatch.services import job_note_add
+
+    with clock.frozen_at(T0):
+        job = urgent_assign(urgent=new_request())
+        job_accept(job_id=job.pk, actor=job.technician.user)
+        with pytest.raises(DomainError):
+            job_note_add(
+                job_id=job.pk,
+                actor=job.technician.user,
+                photo=SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream"),
+            )

@@ -94,7 +94,8 @@ def test_the_dispatcher_board_plans_a_day_and_overrides_an_assignment(client, bo
         response = client.post("/dispatch/plan/", {"station": station.pk, "day": DAY.isoformat()})
         assert response.status_code == 302 and "planned=4" in response["Location"]
         page = client.get(f"/dispatch/?station={station.pk}&day={DAY.isoformat()}").content.decode()
-        assert "timeline-svg" in page and page.count('class="visit"') == 4
+        assert "timeline-svg" in page and page.count('class="visit"') == 4 + 4  # timeline bars + map dots
+        assert 'class="board-map"' in page and page.count('class="tech"') == 2
         urgent = urgent_request_create(phone="13700000009", address="江苏省泰州市姜堰区人民路1号")
         first = urgent_assign(urgent=urgent)
         other = Technician.objects.exclude(pk=first.technician_id).first()
