@@ -31,6 +31,7 @@ class Technician(models.Model):
     class Meta:
         verbose_name = _("技师")
         verbose_name_plural = _("技师")
+        indexes = [models.Index(fields=["lat", "lng"])]
 
     def __str__(self) -> str:
         return f"{self.user.name} ({self.station})"

@@ -30,20 +30,29 @@ def _minutes(moment: dt.datetime, origin: dt.datetime) -> float:
     return (moment - origin).total_seconds() / 60.0
 
 
-def _index(now: dt.datetime) -> TechnicianIndex:
-    """Technicians on shift now, with when they become free. (The in-memory index of `assignment` is
-    rebuilt per decision here; a large deployment keeps one per region in memory.)"""
+REACH_DEGREES = 1.5  # ~150 km: farther than any useful emergency ETA; widened once if nobody is inside
+
+
+def _index(
+    now: dt.datetime, lat: float, lng: float, degrees: float | None = REACH_DEGREES
+) -> TechnicianIndex:
+    """Technicians on shift now near the request (a bounding box on indexed columns, never the whole
+    table), with when they become free, in the grid index of `assignment`."""
     index = TechnicianIndex(travel=DEFAULT_TRAVEL)
     on_shift = Technician.objects.filter(shifts__start__lte=now, shifts__end__gt=now).exclude(
         status=TechStatus.OFF
     )
-    busy = {job.technician_id: job for job in Job.objects.filter(status__in=ACTIVE).select_related("urgent")}
-    for tech in on_shift.distinct():
-        until = 0.0
-        if tech.pk in busy or tech.busy_until:
-            until = max(
-                _minutes(tech.busy_until, now) if tech.busy_until else 0.0, 60.0 if tech.pk in busy else 0.0
-            )
+    if degrees is not None:
+        on_shift = on_shift.filter(
+            lat__range=(lat - degrees, lat + degrees), lng__range=(lng - degrees, lng + degrees)
+        )
+    techs = list(on_shift.distinct())
+    busy = {job.technician_id: job for job in Job.objects.filter(status__in=ACTIVE, technician__in=techs)}
+    for tech in techs:
+        until = _minutes(tech.busy_until, now) if tech.busy_until else 0.0
+        job = busy.get(tech.pk)
+        if job is not None:  # free after arriving (or the promise) plus a typical emergency job
+            until = max(until, _minutes((job.arrived_at or job.promised_at) + TYPICAL_JOB, now))
         index.upsert(
             TechState(id=tech.pk, lat=tech.lat, lng=tech.lng, skills=frozenset(tech.skills), busy_until=until)
         )
@@ -61,7 +70,9 @@ def urgent_assign(
     division = urgent.division
     lat, lng = division.lat, division.lng
     urban = division.name.endswith("区")
-    index = _index(now)
+    index = _index(now, lat, lng)
+    if not len(index):
+        index = _index(now, lat, lng, degrees=None)  # nobody near: look everywhere, the ETA will say so
     decision = index.choose(
         lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES
     )

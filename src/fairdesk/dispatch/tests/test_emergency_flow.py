@@ -172,3 +172,13 @@ def test_a_photo_must_be_an_image(team):
                 actor=job.technician.user,
                 photo=SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream"),
             )
+
+
+def test_a_busy_technician_is_not_pulled_off_a_job_when_the_promise_cannot_be_kept(team):
+    with clock.frozen_at(T0):
+        first = urgent_assign(urgent=new_request())
+        job_accept(job_id=first.pk, actor=first.technician.user)
+        second = urgent_assign(urgent=new_request())
+    # 王0 is busy until ~50 min from now; nobody can be there in 30, so the idle 王1 comes (and the customer
+    # is told his real ETA) instead of breaking 王0's running job.
+    assert second.technician == team[1] and second.eta_minutes > 30
