@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "fairdesk.core.context_processors.business",
             ],
         },
     },
@@ -116,6 +117,9 @@ MEDIA_ROOT = VAR_DIR / "media"  # job photos; served by the web server in produc
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The national 24-hour hotline shown wherever no station's own hotline applies.
+FAIRDESK_NATIONAL_HOTLINE = env_str("FAIRDESK_NATIONAL_HOTLINE", "400-820-0000")
 
 # Notifications (see notify/gateways.py). console | webhook | aliyun
 FAIRDESK_SMS_BACKEND = env_str("FAIRDESK_SMS_BACKEND", "console")

@@ -28,6 +28,17 @@ def normalize_phone(raw: str) -> str:
     raise ValidationError(_("请输入有效的手机号码，例如 138 1234 5678。"), code="invalid_phone")
 
 
+def phone_or_invalid(raw: str) -> str:
+    """normalize_phone for services and APIs: a bad number is the domain's InvalidInput (a 422 with the
+    message in the user's language), not a form ValidationError."""
+    from fairdesk.core.errors import InvalidInput
+
+    try:
+        return normalize_phone(raw)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="invalid_phone") from None
+
+
 def mask_phone(e164: str) -> str:
     """138****5678: enough for the customer to recognise, not enough to call."""
     local = e164[3:] if e164.startswith("+86") else e164

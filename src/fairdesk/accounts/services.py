@@ -6,6 +6,9 @@ from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.phone import normalize_phone
 from fairdesk.core.services import event_record
 
+# The demo's published staff password (printed by load_demo); never used outside the demo data.
+DEMO_PASSWORD = "fairdesk-demo-2026"  # noqa: S105
+
 
 @transaction.atomic
 def staff_create(

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts.models import PhoneCode
-from fairdesk.accounts.phone import normalize_phone
+from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput
 from fairdesk.core.services import event_record
@@ -32,13 +32,7 @@ def _digest(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _phone(raw: str) -> str:
-    from django.core.exceptions import ValidationError
-
-    try:
-        return normalize_phone(raw)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], code="invalid_phone") from None
+_phone = phone_or_invalid
 
 
 @transaction.atomic

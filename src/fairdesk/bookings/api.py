@@ -68,22 +68,13 @@ def service_types(request):
     "/slots", response={200: list[SlotOut], 422: ErrorOut}, summary="Open slots for an address and day"
 )
 def slots(request, address: str, service_type: str, date: dt.date):
-    services._service_type(service_type)
+    services.service_type_get(service_type)
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered or coverage.station is None:
         raise services.NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
-    today = clock.now().astimezone(services._local_zone()).date()
-    if date < today:
+    if date < clock.now().astimezone(clock.local_zone()).date():
         return []
-    services.slots_ensure_for_day(station=coverage.station, day=date)
-    zone = services._local_zone()
-    start = dt.datetime.combine(date, dt.time.min, tzinfo=zone)
-    return [
-        slot_out(s)
-        for s in selectors.slots_open(
-            station_id=coverage.station.pk, start=start, end=start + dt.timedelta(days=1)
-        )
-    ]
+    return [slot_out(s) for s in services.slots_open_for_day(station=coverage.station, day=date)]
 
 
 def _respond(status: int, body: dict) -> JsonResponse:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -44,10 +42,6 @@ def _new_reference() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
-def _local_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 @transaction.atomic
 def schedule_get_or_create(*, station: Station) -> StationSchedule:
     schedule, _created = StationSchedule.objects.get_or_create(station=station)
@@ -57,7 +51,7 @@ def schedule_get_or_create(*, station: Station) -> StationSchedule:
 def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
     """Create the day's windows from the station's schedule (idempotent; existing slots are never changed)."""
     schedule = schedule_get_or_create(station=station)
-    zone = _local_zone()
+    zone = clock.local_zone()
     cursor = dt.datetime.combine(day, schedule.opens_at, tzinfo=zone)
     closing = dt.datetime.combine(day, schedule.closes_at, tzinfo=zone)
     step = dt.timedelta(minutes=schedule.window_minutes)
@@ -79,11 +73,20 @@ def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
         Slot.objects.bulk_create(missing, ignore_conflicts=True)  # a parallel request may have made them
 
 
-def _service_type(code: str) -> ServiceType:
+def service_type_get(code: str) -> ServiceType:
     service_type = ServiceType.objects.filter(code=code, is_active=True).first()
     if service_type is None:
         raise InvalidInput(_("没有这个服务类型：%(code)s") % {"code": code}, code="unknown_service_type")
     return service_type
+
+
+def slots_open_for_day(*, station: Station, day: dt.date) -> list[Slot]:
+    """The day's bookable slots (future, not full), creating the day's windows first if needed."""
+    from fairdesk.bookings.selectors import slots_open
+
+    slots_ensure_for_day(station=station, day=day)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.local_zone())
+    return slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
 
 
 def _take_place(slot_id: int) -> None:
@@ -109,7 +112,7 @@ def _check_owner(booking: Booking, actor: User) -> None:
 def booking_create(
     *, customer: User, slot_id: int, service_type_code: str, address: str, contact_name: str, actor: User
 ) -> Booking:
-    service_type = _service_type(service_type_code)
+    service_type = service_type_get(service_type_code)
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered:
         raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
@@ -252,14 +255,9 @@ def urgent_request_create(
     *, phone: str, address: str, description: str = "", contact_name: str = ""
 ) -> UrgentRequest:
     """Queue an emergency at once. Coverage is checked (an uncovered address gets the national hotline)."""
-    from django.core.exceptions import ValidationError
+    from fairdesk.accounts.phone import phone_or_invalid
 
-    from fairdesk.accounts.phone import normalize_phone
-
-    try:
-        e164 = normalize_phone(phone)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], code="invalid_phone") from None
+    e164 = phone_or_invalid(phone)
     recent = UrgentRequest.objects.filter(
         phone=e164, created_at__gte=clock.now() - dt.timedelta(hours=1)
     ).count()

@@ -4,7 +4,6 @@ call a service, and render; every rule lives in the services."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, user_passes_test
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fairdesk.accounts import verification
 from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
 from fairdesk.accounts.models import Role
-from fairdesk.accounts.phone import mask_phone, normalize_phone
+from fairdesk.accounts.phone import mask_phone, normalize_phone, phone_or_invalid
 from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.bookings import selectors, services
@@ -30,12 +29,8 @@ from fairdesk.regions.services import coverage_lookup
 DAYS_SHOWN = 7
 
 
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _days() -> list[dt.date]:
-    today = clock.now().astimezone(_zone()).date()
+    today = clock.now().astimezone(clock.local_zone()).date()
     return [today + dt.timedelta(days=n) for n in range(DAYS_SHOWN)]
 
 
@@ -46,12 +41,6 @@ def _day(value: str | None) -> dt.date:
     except ValueError:
         return days[0]
     return chosen if days[0] <= chosen <= days[-1] else days[0]
-
-
-def _open_slots(station, day: dt.date):
-    services.slots_ensure_for_day(station=station, day=day)
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
-    return selectors.slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
 
 
 def _verified_phone(request) -> str | None:
@@ -78,7 +67,9 @@ def book(request):
         context["coverage"] = coverage
         if coverage.covered:
             day = _day(request.GET.get("date"))
-            context.update(days=_days(), day=day, slots=_open_slots(coverage.station, day))
+            context.update(
+                days=_days(), day=day, slots=services.slots_open_for_day(station=coverage.station, day=day)
+            )
     return render(request, "bookings/book.html", context)
 
 
@@ -97,7 +88,7 @@ def send_code(request):
 
 
 def _verify_session(request, phone: str, code: str) -> str:
-    e164 = normalize_phone(phone)
+    e164 = phone_or_invalid(phone)
     if _verified_phone(request) == e164:
         return e164
     verified = verification.phone_code_verify(phone=e164, code=code)
@@ -108,8 +99,6 @@ def _verify_session(request, phone: str, code: str) -> str:
 
 @require_POST
 def book_confirm(request):
-    from django.core.exceptions import ValidationError
-
     data = request.POST
     try:
         phone = _verify_session(request, data.get("phone", ""), data.get("code", ""))
@@ -122,8 +111,8 @@ def book_confirm(request):
             contact_name=data.get("name", ""),
             actor=customer,
         )
-    except (DomainError, ValidationError) as exc:
-        message = str(exc.message) if isinstance(exc, DomainError) else exc.messages[0]
+    except DomainError as exc:
+        message = str(exc.message)
         query = request.POST.copy()
         for key in ("csrfmiddlewaretoken", "code"):
             query.pop(key, None)
@@ -146,15 +135,11 @@ def _own_booking(request, reference: str):
 def my_bookings(request):
     phone = _verified_phone(request)
     if request.method == "POST":  # sign in with phone + code
-        from django.core.exceptions import ValidationError
-
         try:
             _verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
-        except (DomainError, ValidationError) as exc:
-            message = str(exc.message) if isinstance(exc, DomainError) else exc.messages[0]
-            return render(
-                request, "bookings/my.html", {"error": message, "phone_input": request.POST.get("phone")}
-            )
+        except DomainError as exc:
+            context = {"error": str(exc.message), "phone_input": request.POST.get("phone")}
+            return render(request, "bookings/my.html", context)
         return redirect("bookings:my")
     if not phone:
         return render(request, "bookings/my.html", {})
@@ -183,7 +168,11 @@ def booking_detail(request, reference: str):
         context.update(
             days=_days(),
             day=day,
-            slots=[s for s in _open_slots(booking.station, day) if s.pk != booking.slot_id],
+            slots=[
+                s
+                for s in services.slots_open_for_day(station=booking.station, day=day)
+                if s.pk != booking.slot_id
+            ],
             rescheduling=True,
         )
     return render(request, "bookings/detail.html", context)
@@ -258,9 +247,8 @@ def urgent_status(request, reference: str):
     if urgent is None:
         raise Http404
     from fairdesk.dispatch.selectors import current_job_for_urgent
-    from fairdesk.dispatch.services import PROMISE_MINUTES, offers_expire
+    from fairdesk.dispatch.services import PROMISE_MINUTES
 
-    offers_expire()
     events = events_for(subject_type="bookings.urgentrequest", subject_id=urgent.pk)
     job = current_job_for_urgent(urgent=urgent)
     context = {"urgent": urgent, "events": events, "job": job, "promise": PROMISE_MINUTES}
@@ -310,7 +298,11 @@ def hotline(request):
                 context["coverage"] = coverage
                 if coverage.covered:
                     day = _day(request.GET.get("date"))
-                    context.update(days=_days(), day=day, slots=_open_slots(coverage.station, day))
+                    context.update(
+                        days=_days(),
+                        day=day,
+                        slots=services.slots_open_for_day(station=coverage.station, day=day),
+                    )
         context.update(address=address, service_type=service_type)
     return render(request, "bookings/hotline.html", context)
 

@@ -1,6 +1,6 @@
 """The one source of "now" for services and tasks.
 
-Tests and the demo can freeze or move it (like Kill Bill's test clock) without touching the system time.
+Tests freeze it per thread (like Kill Bill's test clock) without touching the system time.
 Times are always aware and in UTC.
 """
 
@@ -9,18 +9,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import zoneinfo
 from collections.abc import Iterator
 
 _state = threading.local()
-_global_offset = dt.timedelta(0)
-_global_frozen: dt.datetime | None = None
 
 
 def now() -> dt.datetime:
-    frozen = getattr(_state, "frozen", None) or _global_frozen
+    frozen = getattr(_state, "frozen", None)
     if frozen is not None:
         return frozen
-    return dt.datetime.now(dt.UTC) + _global_offset
+    return dt.datetime.now(dt.UTC)
+
+
+def local_zone() -> zoneinfo.ZoneInfo:
+    """The business's display time zone (settings.TIME_ZONE); customers may have their own."""
+    from django.conf import settings
+
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
@@ -38,9 +44,3 @@ def frozen_at(moment: dt.datetime) -> Iterator[None]:
         yield
     finally:
         _state.frozen = previous
-
-
-def travel_to(moment: dt.datetime | None) -> None:
-    """Freeze the clock process-wide (None returns to real time); used by the demo's time-travel control."""
-    global _global_frozen
-    _global_frozen = None if moment is None else _as_utc(moment)

@@ -68,25 +68,33 @@ class TechnicianIndex:
         urban: bool,
         promise_minutes: float = 30.0,
         max_minutes: float = 24 * 60,
+        exclude: frozenset[int] = frozenset(),
     ) -> Decision:
         """fairdesk's policy. If some qualified technicians can keep the 30-minute promise, send the one of
         them who arrives *latest* within it: the nearest ones stay free for the next emergency close to them,
         and this customer is still reached in time. If nobody can keep it, say so and send the best ETA."""
-        keepers = self.within(lat=lat, lng=lng, skill=skill, now=now, urban=urban, minutes=promise_minutes)
+        where = {"lat": lat, "lng": lng, "skill": skill, "now": now, "urban": urban, "exclude": exclude}
+        keepers = self.within(**where, minutes=promise_minutes)
         if keepers.technician is not None:
             return keepers
         # The promise cannot be kept: an idle technician comes (smallest ETA among them), so nobody's
         # running chain of nearby jobs is broken; only if none is idle within reach, the smallest ETA overall.
-        decision = self.best(
-            lat=lat, lng=lng, skill=skill, now=now, urban=urban, max_minutes=max_minutes, idle_only=True
-        )
+        decision = self.best(**where, max_minutes=max_minutes, idle_only=True)
         if decision.technician is None:
-            decision = self.best(lat=lat, lng=lng, skill=skill, now=now, urban=urban, max_minutes=max_minutes)
+            decision = self.best(**where, max_minutes=max_minutes)
         decision.examined += keepers.examined
         return decision
 
     def within(
-        self, *, lat: float, lng: float, skill: str, now: float, urban: bool, minutes: float
+        self,
+        *,
+        lat: float,
+        lng: float,
+        skill: str,
+        now: float,
+        urban: bool,
+        minutes: float,
+        exclude: frozenset[int] = frozenset(),
     ) -> Decision:
         """Among technicians arriving within `minutes`, the one arriving latest (ties: lower id)."""
         center = self.cell_of(lat, lng)
@@ -97,7 +105,7 @@ class TechnicianIndex:
             for cell in _ring(center, ring):
                 for tech in self.cells.get(cell, {}).values():
                     examined += 1
-                    if not tech.on_shift or skill not in tech.skills:
+                    if not tech.on_shift or skill not in tech.skills or tech.id in exclude:
                         continue
                     eta = max(tech.busy_until - now, 0.0) + self.travel.minutes(
                         tech.lat, tech.lng, lat, lng, urban=urban

@@ -23,10 +23,6 @@ WINDOW = dt.timedelta(minutes=30)
 PLAN_HOUR = 20  # local time after which tomorrow is planned
 
 
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _km_xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
     """A local flat projection in km (good to a few per mille within a city)."""
     import math
@@ -37,7 +33,7 @@ def _km_xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
 def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None) -> dict:
     from fairdesk.bookings.models import Booking, BookingStatus
 
-    zone = _zone()
+    zone = clock.local_zone()
     origin = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     bookings = list(
         Booking.objects.filter(
@@ -169,7 +165,7 @@ def day_plan_all(*, day: dt.date, seconds: float = 2.0, actor=None) -> list[dict
 
 def nightly_plan_if_due() -> bool:
     """Run by the background tick: after 20:00 local time, plan tomorrow once (a PlanRun row)."""
-    now = clock.now().astimezone(_zone())
+    now = clock.now().astimezone(clock.local_zone())
     if now.hour < PLAN_HOUR:
         return False
     tomorrow = now.date() + dt.timedelta(days=1)

@@ -74,10 +74,8 @@ def urgent_assign(
     if not len(index):
         index = _index(now, lat, lng, degrees=None)  # nobody near: look everywhere, the ETA will say so
     decision = index.choose(
-        lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES
+        lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES, exclude=exclude
     )
-    if decision.technician in exclude:
-        decision = index.best(lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, exclude=exclude)
     if decision.technician is None:
         event_record(kind="urgent.no_technician", subject=urgent, actor=actor, actor_label="dispatch")
         return None
@@ -217,14 +215,11 @@ def technician_position(*, technician: Technician, lat: float, lng: float, actor
     return technician
 
 
-DEMO_PASSWORD = "fairdesk-demo-2026"  # noqa: S105 - the published demo credential
-
-
 @transaction.atomic
 def technicians_load_demo() -> int:
     """One technician per demo station (赵师傅, the demo technician account, at 泰州), on shift all day."""
     from fairdesk.accounts.models import Role, User
-    from fairdesk.accounts.services import staff_create
+    from fairdesk.accounts.services import DEMO_PASSWORD, staff_create
     from fairdesk.regions.models import Station
 
     created = 0

@@ -19,7 +19,6 @@ def _is_technician(user) -> bool:
 @user_passes_test(_is_technician, login_url="/admin/login/")
 def technician_home(request):
     """The technician's phone page: today's jobs in order, one big button for the next step."""
-    services.offers_expire()
     technician = selectors.technician_for_user(user=request.user)
     if technician is None:
         raise Http404
@@ -182,15 +181,12 @@ def _map_svg(technicians, visits, urgent) -> str:
 def board(request):
     """The dispatcher's board: urgent requests waiting on top, then a station's day per technician."""
     import datetime as dt
-    import zoneinfo
-
-    from django.conf import settings as dj_settings
 
     from fairdesk.core import clock
     from fairdesk.dispatch.models import Technician
     from fairdesk.regions.models import Station
 
-    zone = zoneinfo.ZoneInfo(dj_settings.TIME_ZONE)
+    zone = clock.local_zone()
     today = clock.now().astimezone(zone).date()
     try:
         day = dt.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today

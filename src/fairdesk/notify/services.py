@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -32,10 +31,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def message_build(
     *,
     channel: str,
@@ -51,7 +46,7 @@ def message_build(
     due = due_at or clock.now()
     send_at = due
     if channel == Channel.SMS and not urgent:
-        send_at = quiet_hours.adjust(due, zone=_zone(), reminder=kind.startswith("reminder"))
+        send_at = quiet_hours.adjust(due, zone=clock.local_zone(), reminder=kind.startswith("reminder"))
     return Message(
         channel=channel,
         recipient=recipient,
@@ -98,7 +93,7 @@ def messages_move(*, subject_type: str, subject_id: str | int, kind_prefix: str,
         kind__startswith=kind_prefix,
     ):
         message.due_at = message.due_at + delta
-        message.next_attempt_at = quiet_hours.adjust(message.due_at, zone=_zone(), reminder=True)
+        message.next_attempt_at = quiet_hours.adjust(message.due_at, zone=clock.local_zone(), reminder=True)
         message.save(update_fields=["due_at", "next_attempt_at"])
         moved += 1
     return moved

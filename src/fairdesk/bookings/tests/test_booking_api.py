@@ -1,6 +1,7 @@
 """The booking API for staff (Bearer token) and its rules: capacity, coverage, ownership, idempotency."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 
@@ -70,7 +71,12 @@ def test_slots_for_a_covered_address(client, network):
     slots = open_slots(client)
     assert len(slots) == 6  # 08:00–20:00 in 2-hour windows
     assert slots[0]["station"] == {"name": "泰州服务站", "hotline": "400-100-2000"}
-    assert slots[0]["start"].startswith(TOMORROW) or slots[0]["start"] < slots[-1]["start"]
+    local = [
+        dt.datetime.fromisoformat(s["start"]).astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")) for s in slots
+    ]
+    assert [t.isoformat(timespec="minutes")[:16] for t in local] == [
+        f"{TOMORROW}T{h:02d}:00" for h in range(8, 20, 2)
+    ]
 
 
 def test_slots_for_an_uncovered_address_is_422(client, network):

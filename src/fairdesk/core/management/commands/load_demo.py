@@ -10,12 +10,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fairdesk.accounts.models import Role, User
-from fairdesk.accounts.services import staff_create
+from fairdesk.accounts.services import DEMO_PASSWORD, staff_create
 from fairdesk.bookings.services import service_types_load_demo
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import demo_coverage_load
 
-DEMO_PASSWORD = "fairdesk-demo-2026"  # noqa: S105 - published demo credential, printed by the command
 DEMO_STAFF = [
     ("+8613900000001", "王经理", Role.MANAGER),
     ("+8613900000002", "李客服", Role.AGENT),
