@@ -140,6 +140,9 @@ FAIRDESK_VAPID_PRIVATE_KEY = env_str("FAIRDESK_VAPID_PRIVATE_KEY", "")
 FAIRDESK_VAPID_SUBJECT = env_str("FAIRDESK_VAPID_SUBJECT", "mailto:ops@example.com")
 # Minutes a technician has to accept an emergency offer before it goes to the next best one.
 FAIRDESK_OFFER_MINUTES = env_int("FAIRDESK_OFFER_MINUTES", 3)
+# Booked-visit capacity: a technician on shift for a whole window takes one visit per this many minutes
+# (a typical visit plus travel). Stations without any shifts use their schedule's fixed capacity.
+FAIRDESK_MINUTES_PER_VISIT = env_int("FAIRDESK_MINUTES_PER_VISIT", 60)
 # Reminders before a visit, in hours; quiet hours (local time) hold non-urgent SMS.
 FAIRDESK_REMINDER_HOURS = [int(h) for h in env_list("FAIRDESK_REMINDER_HOURS", ["24", "2"])]
 FAIRDESK_QUIET_HOURS = env_str("FAIRDESK_QUIET_HOURS", "22:00-08:00")  # or "off"

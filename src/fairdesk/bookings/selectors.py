@@ -23,6 +23,12 @@ def slots_open(*, station_id: int, start: dt.datetime, end: dt.datetime) -> list
     )
 
 
+def slots_future(*, station_id: int) -> list[Slot]:
+    from fairdesk.core import clock
+
+    return list(Slot.objects.filter(station_id=station_id, start__gt=clock.now()).order_by("start"))
+
+
 def booking_by_reference(*, reference: str) -> Booking | None:
     return (
         Booking.objects.select_related("slot", "station", "service_type", "customer")

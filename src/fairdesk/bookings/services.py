@@ -49,7 +49,11 @@ def schedule_get_or_create(*, station: Station) -> StationSchedule:
 
 
 def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
-    """Create the day's windows from the station's schedule (idempotent; existing slots are never changed)."""
+    """Create the day's windows from the station's schedule (idempotent; existing slots are never changed
+    here). Capacity comes from the technicians' shifts (dispatch), or the schedule's fixed number when the
+    station has no shifts at all."""
+    from fairdesk.dispatch.selectors import visit_capacity
+
     schedule = schedule_get_or_create(station=station)
     zone = clock.local_zone()
     cursor = dt.datetime.combine(day, schedule.opens_at, tzinfo=zone)
@@ -64,13 +68,43 @@ def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
             "start", flat=True
         )
     )
+    wanted = [(start, end) for start, end in wanted if start not in existing]
+    capacities = visit_capacity(station=station, windows=wanted)
     missing = [
-        Slot(station=station, start=start, end=end, capacity=schedule.capacity_per_window)
-        for start, end in wanted
-        if start not in existing
+        Slot(
+            station=station,
+            start=start,
+            end=end,
+            capacity=schedule.capacity_per_window if capacities is None else capacities[n],
+        )
+        for n, (start, end) in enumerate(wanted)
     ]
     if missing:
         Slot.objects.bulk_create(missing, ignore_conflicts=True)  # a parallel request may have made them
+
+
+@transaction.atomic
+def slot_capacities_set(*, station: Station, capacities: dict[int, int], actor=None) -> int:
+    """Set future slots' capacity (after shifts changed). A slot never drops below what is already booked:
+    nobody's booking is taken away by a roster change; the dispatcher sees the slot as full instead."""
+    from django.db.models.functions import Greatest
+
+    changed = 0
+    for slot_id, capacity in capacities.items():
+        changed += (
+            Slot.objects.filter(pk=slot_id, station=station, start__gt=clock.now())
+            .exclude(capacity=capacity)
+            .update(capacity=Greatest(F("booked"), capacity))
+        )
+    if changed:
+        event_record(
+            kind="slots.capacity_changed",
+            subject=station,
+            actor=actor,
+            actor_label="dispatch",
+            payload={"slots": changed},
+        )
+    return changed
 
 
 def service_type_get(code: str) -> ServiceType:
@@ -191,6 +225,23 @@ def booking_cancel(*, reference: str, actor: User, reason: str = "") -> Booking:
     _give_back_place(booking.slot_id)
     messages.booking_cancelled(booking)
     event_record(kind="booking.cancelled", subject=booking, actor=actor, payload={"reason": reason[:200]})
+    return booking
+
+
+@transaction.atomic
+def booking_complete(*, booking_id: int, actor: User) -> Booking:
+    """The technician finished the visit (called by dispatch); a cancelled booking cannot be completed."""
+    booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
+    if booking is None:
+        raise BookingNotFound(_("没有找到这个预约。"))
+    if booking.status != BookingStatus.CONFIRMED:
+        raise IllegalTransition(
+            _("这个预约已经是“%(status)s”，不能这样操作。") % {"status": booking.get_status_display()}
+        )
+    booking.status = BookingStatus.COMPLETED
+    booking.updated_at = clock.now()
+    booking.save(update_fields=["status", "updated_at"])
+    event_record(kind="booking.completed", subject=booking, actor=actor)
     return booking
 
 

@@ -246,7 +246,7 @@ def urgent_status(request, reference: str):
     urgent = selectors.urgent_by_reference(reference=reference)
     if urgent is None:
         raise Http404
-    from fairdesk.dispatch.selectors import current_job_for_urgent
+    from fairdesk.dispatch.selectors import current_job_for_urgent, live_eta
     from fairdesk.dispatch.services import PROMISE_MINUTES
 
     events = events_for(subject_type="bookings.urgentrequest", subject_id=urgent.pk)
@@ -254,6 +254,9 @@ def urgent_status(request, reference: str):
     context = {"urgent": urgent, "events": events, "job": job, "promise": PROMISE_MINUTES}
     if job is not None:
         context["technician_phone"] = mask_phone(job.technician.user.phone)
+        live = live_eta(job=job)
+        if live is not None:
+            context["live_arrival"], context["live_position_at"] = live
     return render(request, "bookings/urgent.html", context)
 
 

@@ -16,6 +16,13 @@ class TechnicianAdmin(AuditedAdmin):
     search_fields = ("user__name", "user__phone", "station__name")
     inlines = [ShiftInline]
 
+    def save_related(self, request, form, formsets, change):
+        """Shifts changed in the admin: future slots of the station take the new roster's capacity."""
+        from fairdesk.dispatch.services import slots_recount
+
+        super().save_related(request, form, formsets, change)
+        slots_recount(station=form.instance.station, actor=request.user)
+
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):

@@ -110,6 +110,20 @@ class Job(models.Model):
         return (self.arrived_at - self.urgent.created_at).total_seconds() <= 30 * 60
 
 
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("已排程")
+    EN_ROUTE = "en_route", _("在路上")
+    ON_SITE = "on_site", _("已到达")
+    DONE = "done", _("已完成")
+
+
+VISIT_TRANSITIONS = {
+    VisitStatus.PLANNED: {VisitStatus.EN_ROUTE},
+    VisitStatus.EN_ROUTE: {VisitStatus.ON_SITE},
+    VisitStatus.ON_SITE: {VisitStatus.DONE},
+}
+
+
 class VisitPlan(models.Model):
     """Where a booked visit sits in a technician's planned day, and the narrowed window the customer gets."""
 
@@ -121,6 +135,12 @@ class VisitPlan(models.Model):
     window_start = models.DateTimeField(_("告知窗口开始"))
     window_end = models.DateTimeField(_("告知窗口结束"))
     travel_km = models.FloatField(_("路线里程"), default=0)
+    travel_minutes = models.FloatField(_("前往用时（分钟）"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     planned_at = models.DateTimeField(_("规划时间"), default=clock.now)
 
     class Meta:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
-from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan
+from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan, VisitStatus
 from fairdesk.dispatch.planner import PlanningProblem, Visit, plan
 from fairdesk.dispatch.planner import Technician as PlannerTechnician
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 
 WINDOW = dt.timedelta(minutes=30)
 PLAN_HOUR = 20  # local time after which tomorrow is planned
+STARTED = [VisitStatus.EN_ROUTE, VisitStatus.ON_SITE, VisitStatus.DONE]
 
 
 def _km_xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
@@ -42,6 +43,7 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
             slot__start__gte=origin,
             slot__start__lt=origin + dt.timedelta(days=1),
         )
+        .exclude(visit_plan__status__in=STARTED)  # a visit under way keeps its technician
         .select_related("slot", "service_type", "division", "customer")
         .order_by("slot__start", "pk")
     )
@@ -100,6 +102,7 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
         VisitPlan.objects.filter(booking__in=bookings).delete()
         for route in result.routes:
             tech = technicians[route.technician]
+            previous = fleet[route.technician].start
             for sequence, (visit_index, start) in enumerate(zip(route.visits, route.starts, strict=True), 1):
                 booking = bookings[visit_index]
                 planned_start = origin + dt.timedelta(minutes=start)
@@ -114,7 +117,9 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
                     window_start=window_start,
                     window_end=window_end,
                     travel_km=route.distance,
+                    travel_minutes=round(travel(previous, visits[visit_index].place), 1),
                 )
+                previous = visits[visit_index].place
                 _tell_customer(booking, window_start, window_end)
                 planned += 1
         summary = {

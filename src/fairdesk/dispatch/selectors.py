@@ -16,6 +16,25 @@ def jobs_for_technician(*, technician: Technician) -> list[Job]:
     )
 
 
+def live_eta(*, job: Job):
+    """The arrival estimated from the technician's last reported position, when they reported it after the
+    job was offered and are not there yet; otherwise None (the promise made at assignment stands).
+    Returns (arrival, position time)."""
+    import datetime as dt
+
+    from fairdesk.core import clock
+    from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+
+    tech = job.technician
+    if job.status not in {JobStatus.ACCEPTED, JobStatus.EN_ROUTE} or tech.position_at < job.offered_at:
+        return None
+    division = job.urgent.division
+    minutes = DEFAULT_TRAVEL.minutes(
+        tech.lat, tech.lng, division.lat, division.lng, urban=division.name.endswith("区")
+    )
+    return max(tech.position_at + dt.timedelta(minutes=minutes), clock.now()), tech.position_at
+
+
 def current_job_for_urgent(*, urgent) -> Job | None:
     return (
         Job.objects.filter(urgent=urgent)
@@ -53,10 +72,52 @@ def urgent_waiting():
 
 
 def planned_visits_today(*, technician, day):
+    from fairdesk.bookings.models import BookingStatus
     from fairdesk.dispatch.models import VisitPlan
 
     return list(
         VisitPlan.objects.filter(technician=technician, day=day)
-        .select_related("booking__service_type", "booking__division")
+        .exclude(booking__status=BookingStatus.CANCELLED)
+        .select_related("booking__service_type", "booking__division", "booking__customer")
         .order_by("sequence")
     )
+
+
+def colleagues_of(*, technician: Technician) -> list[Technician]:
+    """Who a job can be handed over to: the other technicians of the same station."""
+    return list(
+        Technician.objects.filter(station_id=technician.station_id)
+        .exclude(pk=technician.pk)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def visit_capacity(*, station, windows: list[tuple]) -> list[int] | None:
+    """How many booked visits each (start, end) window of a station can take from its technicians' shifts:
+    each technician contributes the minutes their shifts overlap the window ÷ FAIRDESK_MINUTES_PER_VISIT.
+    None when the station has no shifts at all (the schedule's fixed capacity applies)."""
+    from django.conf import settings
+
+    from fairdesk.dispatch.models import Shift
+
+    if not windows:
+        return []
+    if not Shift.objects.filter(technician__station=station).exists():
+        return None
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
+    shifts = list(
+        Shift.objects.filter(technician__station=station, start__lt=last, end__gt=first).values_list(
+            "technician_id", "start", "end"
+        )
+    )
+    per_visit = max(settings.FAIRDESK_MINUTES_PER_VISIT, 1)
+    result = []
+    for start, end in windows:
+        minutes: dict[int, float] = {}
+        for tech, shift_start, shift_end in shifts:
+            overlap = (min(end, shift_end) - max(start, shift_start)).total_seconds() / 60
+            if overlap > 0:
+                minutes[tech] = minutes.get(tech, 0) + overlap
+        result.append(sum(int(m // per_visit) for m in minutes.values()))
+    return result

@@ -207,6 +207,50 @@ def offers_expire() -> int:
 
 
 @transaction.atomic
+def visit_advance(*, visit_id: int, actor, to: str):
+    """A booked visit on the technician's day: en route → on site → done (the booking is then completed).
+    Each step is an Event on the booking, so the customer's page and the statistics follow it."""
+    from fairdesk.bookings.models import BookingStatus
+    from fairdesk.bookings.services import booking_complete
+    from fairdesk.dispatch.models import VISIT_TRANSITIONS, VisitPlan, VisitStatus
+
+    visit = (
+        VisitPlan.objects.select_for_update()
+        .select_related("booking__division", "technician__user")
+        .filter(pk=visit_id)
+        .first()
+    )
+    if visit is None or (
+        actor is not None and actor.role == "technician" and visit.technician.user_id != actor.pk
+    ):
+        raise NotFound(_("没有这个工单。"))
+    if visit.booking.status != BookingStatus.CONFIRMED or to not in VISIT_TRANSITIONS.get(
+        visit.status, set()
+    ):
+        raise IllegalJobTransition(
+            _("工单已是“%(status)s”，不能这样操作。") % {"status": visit.get_status_display()}
+        )
+    now, tech = clock.now(), visit.technician
+    visit.status = to
+    if to == VisitStatus.EN_ROUTE:
+        tech.status = TechStatus.EN_ROUTE
+    elif to == VisitStatus.ON_SITE:
+        visit.arrived_at, tech.status = now, TechStatus.ON_SITE
+        tech.lat, tech.lng, tech.position_at = visit.booking.division.lat, visit.booking.division.lng, now
+    elif to == VisitStatus.DONE:
+        visit.done_at, tech.status = now, TechStatus.AVAILABLE
+    visit.save(update_fields=["status", "arrived_at", "done_at"])
+    tech.save(update_fields=["status", "lat", "lng", "position_at"])
+    payload = {"visit": visit.pk, "technician": tech.pk}
+    if to == VisitStatus.ON_SITE:
+        payload["within_window"] = visit.window_start <= now <= visit.window_end
+    event_record(kind=f"visit.{to}", subject=visit.booking, actor=actor, payload=payload)
+    if to == VisitStatus.DONE:
+        booking_complete(booking_id=visit.booking_id, actor=actor)
+    return visit
+
+
+@transaction.atomic
 def technician_position(*, technician: Technician, lat: float, lng: float, actor=None) -> Technician:
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise DomainError(_("位置无效。"), code="invalid_position")
@@ -243,6 +287,22 @@ def technicians_load_demo() -> int:
         )
         created += 1
     return created
+
+
+@transaction.atomic
+def slots_recount(*, station, actor=None) -> int:
+    """After a station's shifts changed: future slots take the capacity the new roster gives them."""
+    from fairdesk.bookings.selectors import slots_future
+    from fairdesk.bookings.services import slot_capacities_set
+    from fairdesk.dispatch.selectors import visit_capacity
+
+    slots = slots_future(station_id=station.pk)
+    capacities = visit_capacity(station=station, windows=[(s.start, s.end) for s in slots])
+    if capacities is None:
+        return 0
+    return slot_capacities_set(
+        station=station, capacities={s.pk: c for s, c in zip(slots, capacities, strict=True)}, actor=actor
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "dispatch"
 urlpatterns = [
     path("tech/", views.technician_home, name="technician"),
     path("tech/jobs/<int:job_id>/", views.job_action, name="job_action"),
+    path("tech/visits/<int:visit_id>/", views.visit_action, name="visit_action"),
     path("tech/position/", views.position, name="position"),
     path("tech/jobs/<int:job_id>/note/", views.job_note, name="job_note"),
     path("tech/jobs/<int:job_id>/handover/", views.job_handover, name="job_handover"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fairdesk.accounts.phone import mask_phone
@@ -22,14 +23,44 @@ def technician_home(request):
     technician = selectors.technician_for_user(user=request.user)
     if technician is None:
         raise Http404
+    from fairdesk.core import clock
+
     jobs = selectors.jobs_for_technician(technician=technician)
     for job in jobs:
         job.masked_phone = mask_phone(job.urgent.phone)
+    today = clock.now().astimezone(clock.local_zone()).date()
+    visits = selectors.planned_visits_today(technician=technician, day=today)
+    for visit in visits:
+        visit.masked_phone = mask_phone(visit.booking.customer.phone)
     return render(
         request,
         "dispatch/technician.html",
-        {"technician": technician, "jobs": jobs, "error": request.GET.get("error")},
+        {
+            "technician": technician,
+            "jobs": jobs,
+            "visits": visits,
+            "colleagues": selectors.colleagues_of(technician=technician),
+        },
     )
+
+
+VISIT_NEXT = {"en_route": "en_route", "on_site": "on_site", "done": "done"}
+
+
+@login_required(login_url="/admin/login/")
+@user_passes_test(_is_technician, login_url="/admin/login/")
+@require_POST
+def visit_action(request, visit_id: int):
+    to = VISIT_NEXT.get(request.POST.get("action", ""))
+    if to is None:
+        raise Http404
+    try:
+        services.visit_advance(visit_id=visit_id, actor=request.user, to=to)
+    except DomainError as exc:
+        return render(
+            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=exc.status
+        )
+    return redirect("dispatch:technician")
 
 
 NEXT = {"accept": None, "en_route": JobStatus.EN_ROUTE, "on_site": JobStatus.ON_SITE, "done": JobStatus.DONE}
@@ -118,7 +149,8 @@ def _is_dispatcher(user) -> bool:
 
 
 def _timeline_svg(rows, day_start) -> str:
-    """One row per technician: planned visits as bars between 08:00 and 20:00, travel as the gaps."""
+    """One row per technician between 08:00 and 20:00: travel to each visit as a thin striped bar, the visit
+    as a full bar (coloured by its status), waiting time as the gaps between."""
     from html import escape
 
     width, row_h, left = 720, 34, 90
@@ -133,16 +165,24 @@ def _timeline_svg(rows, day_start) -> str:
     for row, (tech, plans) in enumerate(rows):
         y = row * row_h
         parts.append(f'<text x="4" y="{y + 21}" class="who">{escape(tech.user.name)}</text>')
+        scale = (width - left) / span
         for plan in plans:
             start = (plan.planned_start - day_start).total_seconds() / 60 - 8 * 60
             length = plan.booking.service_type.duration_minutes
-            x = left + max(start, 0) / span * (width - left)
-            w = max(length / span * (width - left), 3)
+            if plan.travel_minutes:
+                travel_start = max(start - plan.travel_minutes, 0)
+                parts.append(
+                    f'<rect x="{left + travel_start * scale:.1f}" y="{y + 13}" '
+                    f'width="{max((start - travel_start) * scale, 1):.1f}" height="8" class="travel">'
+                    f"<title>{escape(_('路上'))} {plan.travel_minutes:.0f} {escape(_('分钟'))}</title></rect>"
+                )
             label = escape(
-                f"{plan.booking.reference} {plan.planned_start.astimezone(day_start.tzinfo):%H:%M}"
+                f"{plan.booking.reference} {plan.planned_start.astimezone(day_start.tzinfo):%H:%M} "
+                f"{plan.get_status_display()}"
             )
             parts.append(
-                f'<rect x="{x:.0f}" y="{y + 6}" width="{w:.0f}" height="{row_h - 12}" class="visit">'
+                f'<rect x="{left + max(start, 0) * scale:.1f}" y="{y + 6}" '
+                f'width="{max(length * scale, 3):.1f}" height="{row_h - 12}" class="visit {plan.status}">'
                 f"<title>{label}</title></rect>"
             )
     parts.append("</svg>")

@@ -26,7 +26,7 @@ def test_the_dispatcher_overrides_and_plans(browser, live_site, tmp_path):
     row.get_by_role("button", name="派给他").click()
     customer.reload()
     assert customer.get_by_test_id("urgent-status").inner_text() == "待接单"
-    assert "urgent.reassigned" in customer.get_by_test_id("timeline").inner_text()
+    assert "已改派技师" in customer.get_by_test_id("timeline").inner_text()
 
     page.get_by_role("button", name="规划这一天的路线").click()
     page.get_by_test_id("planned").wait_for()

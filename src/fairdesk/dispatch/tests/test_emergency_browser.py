@@ -13,7 +13,11 @@ def test_an_emergency_from_request_to_done(browser, live_site):
         "is_mobile": True,
         "has_touch": True,
     }
-    customer_ctx, tech_ctx = browser.new_context(**phone), browser.new_context(**phone)
+    customer_ctx = browser.new_context(**phone)
+    # The technician's phone shares its position (a few km from the customer) when asked.
+    tech_ctx = browser.new_context(
+        **phone, geolocation={"latitude": 32.56, "longitude": 120.10}, permissions=["geolocation"]
+    )
     customer, tech = customer_ctx.new_page(), tech_ctx.new_page()
     for page in (customer, tech):
         page.set_default_timeout(10_000)
@@ -37,14 +41,21 @@ def test_an_emergency_from_request_to_done(browser, live_site):
     steps = [("接单", "已接单"), ("出发", "在路上"), ("已到达", "已到达"), ("完成", None)]
     for button, status in steps:
         tech.get_by_test_id("job").first.get_by_role("button", name=button).click()
+        if button == "出发":  # on the way, the phone reports where the technician is: the ETA follows it
+            assert customer.get_by_test_id("live-eta").count() == 0
+            with tech.expect_navigation():
+                tech.get_by_role("button", name="上报我的位置").click()
+            customer.reload()
+            assert "上报的位置" in customer.get_by_test_id("live-eta").inner_text()
         customer.reload()
         if status:
             assert tech.get_by_test_id("job-status").first.inner_text() == status
             assert customer.get_by_test_id("urgent-status").inner_text() == status
     assert tech.get_by_test_id("no-jobs").is_visible()
     assert customer.get_by_test_id("urgent-status").inner_text() == "已完成"
-    timeline = customer.get_by_test_id("timeline").inner_text()
+    timeline = customer.get_by_test_id("timeline")
     for kind in ("urgent.offered", "job.accepted", "job.en_route", "job.on_site", "job.done"):
-        assert kind in timeline
+        assert timeline.locator(f"[data-kind='{kind}']").count() == 1
+    assert "师傅已到达" in timeline.inner_text()  # people read words, not event codes
     customer_ctx.close()
     tech_ctx.close()

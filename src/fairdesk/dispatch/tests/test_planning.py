@@ -94,7 +94,8 @@ def test_the_dispatcher_board_plans_a_day_and_overrides_an_assignment(client, bo
         response = client.post("/dispatch/plan/", {"station": station.pk, "day": DAY.isoformat()})
         assert response.status_code == 302 and "planned=4" in response["Location"]
         page = client.get(f"/dispatch/?station={station.pk}&day={DAY.isoformat()}").content.decode()
-        assert "timeline-svg" in page and page.count('class="visit"') == 4 + 4  # timeline bars + map dots
+        assert "timeline-svg" in page and page.count('class="visit planned"') == 4  # timeline bars
+        assert page.count('class="travel"') == 4 and page.count('class="visit"') == 4  # + map dots
         assert 'class="board-map"' in page and page.count('class="tech"') == 2
         urgent = urgent_request_create(phone="13700000009", address="江苏省泰州市姜堰区人民路1号")
         first = urgent_assign(urgent=urgent)
@@ -103,3 +104,86 @@ def test_the_dispatcher_board_plans_a_day_and_overrides_an_assignment(client, bo
     assert Job.objects.get(pk=first.pk).status == JobStatus.REASSIGNED
     assert Job.objects.get(urgent=urgent, status=JobStatus.OFFERED).technician == other
     assert Event.objects.get(kind="urgent.reassigned").actor == dispatcher
+
+
+def test_the_technician_works_a_booked_visit_from_the_phone_page(client, booked_day):
+    from fairdesk.bookings.models import Booking, BookingStatus
+    from fairdesk.core.models import Event
+    from fairdesk.dispatch.models import VisitStatus
+
+    station, bookings = booked_day
+    with clock.frozen_at(T0):
+        station_plan_day(station=station, day=DAY, seconds=1)
+    visit = VisitPlan.objects.select_related("technician__user").order_by("planned_start").first()
+    other = VisitPlan.objects.exclude(technician=visit.technician).first()
+    client.force_login(visit.technician.user)
+    on_the_day = visit.window_start - dt.timedelta(minutes=40)
+    with clock.frozen_at(on_the_day):
+        page = client.get("/tech/").content.decode()
+        assert visit.booking.reference in page and 'value="en_route"' in page
+        assert other.booking.reference not in page  # only their own day
+        # someone else's visit, or a step out of order, is refused and changes nothing
+        assert client.post(f"/tech/visits/{other.pk}/", {"action": "en_route"}).status_code == 404
+        assert client.post(f"/tech/visits/{visit.pk}/", {"action": "done"}).status_code == 409
+        for action in ("en_route", "on_site", "done"):
+            assert client.post(f"/tech/visits/{visit.pk}/", {"action": action}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE and visit.arrived_at == on_the_day
+    assert Booking.objects.get(pk=visit.booking_id).status == BookingStatus.COMPLETED
+    kinds = list(
+        Event.objects.filter(subject_type="bookings.booking", subject_id=visit.booking_id).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds[-4:] == ["visit.en_route", "visit.on_site", "visit.done", "booking.completed"]
+    # a re-plan of the day keeps a visit that is under way or done with its technician
+    with clock.frozen_at(on_the_day):
+        station_plan_day(station=station, day=DAY, seconds=1)
+    assert VisitPlan.objects.get(pk=visit.pk).status == VisitStatus.DONE
+
+
+def test_slot_capacity_follows_the_shifts(booked_day):
+    from fairdesk.bookings.models import Slot
+    from fairdesk.bookings.services import slots_ensure_for_day
+    from fairdesk.dispatch.services import slots_recount
+
+    station, _bookings = booked_day
+    later = DAY + dt.timedelta(days=1)  # both technicians on shift all day (T0 + 3 days)
+    zone = clock.local_zone()
+    with clock.frozen_at(T0):
+        slots_ensure_for_day(station=station, day=later)
+        midnight = dt.datetime.combine(later, dt.time.min, tzinfo=zone)
+        day_slots = list(
+            Slot.objects.filter(start__gte=midnight, start__lt=midnight + dt.timedelta(days=1)).order_by(
+                "start"
+            )
+        )
+        assert [s.capacity for s in day_slots] == [4] * 6  # 2 technicians × 120 min ÷ 60
+        # one technician now works mornings only (until 12:00 local): afternoon windows drop to 2
+        tech = Technician.objects.order_by("pk").first()
+        noon = dt.datetime.combine(later, dt.time(12, 0), tzinfo=zone)
+        tech.shifts.update(end=noon)
+        booked = day_slots[-1]
+        Slot.objects.filter(pk=booked.pk).update(booked=3)  # already booked beyond the new roster
+        assert slots_recount(station=station) > 0
+    capacity = {s.pk: s.capacity for s in Slot.objects.filter(pk__in=[s.pk for s in day_slots])}
+    assert [capacity[s.pk] for s in day_slots] == [4, 4, 2, 2, 2, 3]  # the booked 3 are never taken away
+
+
+def test_the_customer_sees_an_eta_from_the_technicians_reported_position(booked_day):
+    from fairdesk.bookings.services import urgent_request_create
+    from fairdesk.dispatch.selectors import live_eta
+    from fairdesk.dispatch.services import job_accept, technician_position, urgent_assign
+
+    with clock.frozen_at(T0):
+        urgent = urgent_request_create(phone="13700000019", address="江苏省泰州市姜堰区人民路1号")
+        job = urgent_assign(urgent=urgent)
+        assert live_eta(job=job) is None  # offered, nobody on the way: the promise stands
+        job = job_accept(job_id=job.pk, actor=job.technician.user)
+        assert live_eta(job=job) is None  # no position reported since the offer
+    moved = T0 + dt.timedelta(minutes=5)
+    with clock.frozen_at(moved):
+        far = technician_position(technician=job.technician, lat=32.70, lng=120.30, actor=None)
+        job.technician = far
+        arrival, seen = live_eta(job=job)
+    assert seen == moved and arrival - moved > dt.timedelta(minutes=20)  # ~25 km away: later than promised

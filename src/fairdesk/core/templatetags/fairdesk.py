@@ -1,0 +1,34 @@
+"""Template helpers shared by the apps' pages."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# What customers and staff read in a timeline for an event kind; unknown kinds show as recorded.
+EVENT_LABELS = {
+    "booking.created": _("预约成功"),
+    "booking.rescheduled": _("已改约"),
+    "booking.cancelled": _("已取消"),
+    "booking.completed": _("服务完成"),
+    "visit.en_route": _("师傅已出发"),
+    "visit.on_site": _("师傅已到达"),
+    "visit.done": _("上门完成"),
+    "urgent.created": _("收到报修"),
+    "urgent.offered": _("已派给技师"),
+    "urgent.reassigned": _("已改派技师"),
+    "urgent.no_technician": _("暂无空闲技师"),
+    "job.accepted": _("技师已接单"),
+    "job.declined": _("技师未能接单，正在改派"),
+    "job.expired": _("技师未及时接单，正在改派"),
+    "job.en_route": _("师傅已出发"),
+    "job.on_site": _("师傅已到达"),
+    "job.done": _("服务完成"),
+    "job.note": _("师傅添加了记录"),
+    "job.handed_over": _("转由同事上门"),
+}
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
