@@ -111,7 +111,7 @@ def test_the_technician_works_a_booked_visit_from_the_phone_page(client, booked_
     from fairdesk.core.models import Event
     from fairdesk.dispatch.models import VisitStatus
 
-    station, bookings = booked_day
+    station, _bookings = booked_day
     with clock.frozen_at(T0):
         station_plan_day(station=station, day=DAY, seconds=1)
     visit = VisitPlan.objects.select_related("technician__user").order_by("planned_start").first()
