@@ -80,3 +80,12 @@ def phone_page(browser, live_site):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def payment_sandbox():
+    """The local payment service (sandbox provider) that tests and live servers charge and refund at."""
+    from fairdesk.testing.payment_sandbox import PaymentSandbox
+
+    with PaymentSandbox() as sandbox:
+        yield sandbox

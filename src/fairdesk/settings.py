@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "fairdesk.bookings",
     "fairdesk.notify",
     "fairdesk.dispatch",
+    "fairdesk.plans",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,12 @@ FAIRDESK_VAPID_PRIVATE_KEY = env_str("FAIRDESK_VAPID_PRIVATE_KEY", "")
 FAIRDESK_VAPID_SUBJECT = env_str("FAIRDESK_VAPID_SUBJECT", "mailto:ops@example.com")
 # Minutes a technician has to accept an emergency offer before it goes to the next best one.
 FAIRDESK_OFFER_MINUTES = env_int("FAIRDESK_OFFER_MINUTES", 3)
+# Where customers reach this site (links in SMS, e.g. the one-tap "turn auto-renew off").
+FAIRDESK_SITE_URL = env_str("FAIRDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Payments: the sandbox provider (`python -m fairdesk.testing.payment_sandbox`; `make run` starts it).
+FAIRDESK_PAYMENT_SANDBOX_URL = env_str("FAIRDESK_PAYMENT_SANDBOX_URL", "http://127.0.0.1:8790")
+# Demo only: a test clock (like Kill Bill's) that managers can move forward to see renewals happen.
+FAIRDESK_TEST_CLOCK = env_bool("FAIRDESK_TEST_CLOCK", False)
 # Booked-visit capacity: a technician on shift for a whole window takes one visit per this many minutes
 # (a typical visit plus travel). Stations without any shifts use their schedule's fixed capacity.
 FAIRDESK_MINUTES_PER_VISIT = env_int("FAIRDESK_MINUTES_PER_VISIT", 60)

@@ -19,7 +19,34 @@ def now() -> dt.datetime:
     frozen = getattr(_state, "frozen", None)
     if frozen is not None:
         return frozen
-    return dt.datetime.now(dt.UTC)
+    real = dt.datetime.now(dt.UTC)
+    offset = _test_clock_offset()
+    return real + offset if offset else real
+
+
+_offset_cache: dict[str, object] = {"value": None, "read": 0.0}
+TEST_CLOCK_TTL = 1.0  # seconds: every web and worker process sees a move within a second
+
+
+def _test_clock_offset() -> dt.timedelta | None:
+    """The demo's persisted test clock (FAIRDESK_TEST_CLOCK=true only), shared by all processes."""
+    import time
+
+    from django.conf import settings
+
+    if not getattr(settings, "FAIRDESK_TEST_CLOCK", False):
+        return None
+    if time.monotonic() - _offset_cache["read"] > TEST_CLOCK_TTL:
+        from fairdesk.core.models import TestClock
+
+        row = TestClock.objects.filter(pk=1).values_list("offset_seconds", flat=True).first()
+        _offset_cache["value"] = dt.timedelta(seconds=row) if row else None
+        _offset_cache["read"] = time.monotonic()
+    return _offset_cache["value"]
+
+
+def demo_clock_forget() -> None:
+    _offset_cache["read"] = 0.0
 
 
 def local_zone() -> zoneinfo.ZoneInfo:

@@ -76,3 +76,18 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} → {self.status_code}"
+
+
+class TestClock(models.Model):
+    """The demo's test clock (like Kill Bill's): how far "now" has been moved forward. Read only when
+    FAIRDESK_TEST_CLOCK is on; production never has it."""
+
+    offset_seconds = models.BigIntegerField(default=0)
+    moved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "test clock"
+        verbose_name_plural = "test clock"
+
+    def __str__(self) -> str:
+        return f"+{self.offset_seconds} s"

@@ -33,3 +33,33 @@ def event_record(
         actor_label=actor_label or "system",
         payload=payload or {},
     )
+
+
+def demo_clock_advance(*, seconds: int, actor=None) -> int:
+    """Move the demo's test clock forward (never back: renewals and reminders already happened).
+    Returns the new offset in seconds."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.db.models import F
+
+    from fairdesk.core import clock
+    from fairdesk.core.errors import DomainError
+    from fairdesk.core.models import TestClock
+
+    if not settings.FAIRDESK_TEST_CLOCK:
+        raise DomainError("the test clock is off (FAIRDESK_TEST_CLOCK)", code="test_clock_off")
+    if seconds <= 0:
+        raise DomainError("the test clock only moves forward", code="test_clock_backwards")
+    with transaction.atomic():
+        TestClock.objects.get_or_create(pk=1)
+        TestClock.objects.filter(pk=1).update(offset_seconds=F("offset_seconds") + seconds)
+        offset = TestClock.objects.get(pk=1).offset_seconds
+        event_record(
+            kind="test_clock.advanced",
+            subject_type="core.testclock",
+            subject_id=1,
+            actor=actor,
+            payload={"seconds": seconds, "offset": offset},
+        )
+    clock.demo_clock_forget()
+    return offset

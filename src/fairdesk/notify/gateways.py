@@ -16,13 +16,14 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 import urllib.parse
 import uuid
 from dataclasses import dataclass
 
-import urllib3
 from django.conf import settings
+
+from fairdesk.core.http import HTTP_ERRORS
+from fairdesk.core.http import http_pool as _http
 
 log = logging.getLogger("fairdesk.notify")
 
@@ -48,24 +49,6 @@ class ConsoleSms(SmsGateway):
     def send(self, *, to: str, body: str, key: str, kind: str) -> SendResult:
         print(f"[SMS to {to}] {body}  (kind={kind}, key={key})", flush=True)
         return SendResult("sent", gateway_id=f"console-{key}")
-
-
-_pool_lock = threading.Lock()
-_pool: urllib3.PoolManager | None = None
-
-
-def _http() -> urllib3.PoolManager:
-    """One keep-alive connection pool per process, shared by the sending threads (urllib3 is thread-safe).
-    urllib3 rather than httpx: it sent about twice as many requests per second to the local gateway."""
-    global _pool
-    if _pool is None:
-        with _pool_lock:
-            if _pool is None:
-                _pool = urllib3.PoolManager(maxsize=64, retries=False)
-    return _pool
-
-
-HTTP_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 
 
 def _classify(status: int) -> str:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "fairdesk.plans"
+    label = "plans"
+    verbose_name = _("服务套餐")
+
+    def ready(self) -> None:
+        from fairdesk.core import periodic
+        from fairdesk.plans.services import renewal_reminders_send, renewals_run
+
+        periodic.register("plans.renewal_reminders", renewal_reminders_send)
+        periodic.register("plans.renewals", renewals_run)

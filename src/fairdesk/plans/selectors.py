@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from django.db.models import Q, Sum
+
+from fairdesk.core import clock
+from fairdesk.plans.models import (
+    ChangeRule,
+    EntryKind,
+    LedgerEntry,
+    Plan,
+    PlanPrice,
+    PlanSettings,
+    Subscription,
+    SubscriptionStatus,
+)
+
+
+def plan_settings() -> PlanSettings:
+    """The terms row (created with the fair defaults the first time it is read)."""
+    terms = PlanSettings.objects.filter(pk=1).first()
+    if terms is None:
+        terms, _created = PlanSettings.objects.get_or_create(pk=1)
+    return terms
+
+
+def change_rule() -> ChangeRule | None:
+    return ChangeRule.objects.filter(is_active=True).order_by("pk").first()
+
+
+def plans_active() -> list[Plan]:
+    return list(Plan.objects.filter(is_active=True).order_by("rank", "code"))
+
+
+def plan_by_code(code: str) -> Plan | None:
+    return Plan.objects.filter(code=code, is_active=True).first()
+
+
+def price_current(*, plan: Plan, period: str, at=None) -> PlanPrice | None:
+    """The price a new subscriber pays now: the latest version already in effect."""
+    at = at or clock.now()
+    return (
+        PlanPrice.objects.filter(plan=plan, period=period, effective_from__lte=at)
+        .order_by("-version")
+        .first()
+    )
+
+
+def price_for_renewal(*, subscription: Subscription, notice_days: int) -> PlanPrice:
+    """The price an existing subscriber renews at: a new version only if it is in effect at the renewal and
+    was announced at least `notice_days` before it; otherwise they keep the price they have."""
+    import datetime as dt
+
+    renewal = subscription.period_end
+    newer = (
+        PlanPrice.objects.filter(
+            plan_id=subscription.plan_id,
+            period=subscription.period,
+            effective_from__lte=renewal,
+            announced_at__lte=renewal - dt.timedelta(days=notice_days),
+        )
+        .order_by("-version")
+        .first()
+    )
+    return newer or subscription.price
+
+
+def prices_by_plan() -> dict[int, dict[str, PlanPrice]]:
+    now = clock.now()
+    result: dict[int, dict[str, PlanPrice]] = {}
+    for price in PlanPrice.objects.filter(effective_from__lte=now).order_by("plan", "period", "version"):
+        result.setdefault(price.plan_id, {})[price.period] = price  # the latest version wins
+    return result
+
+
+def subscription_active(*, customer) -> Subscription | None:
+    return (
+        Subscription.objects.filter(customer=customer, status=SubscriptionStatus.ACTIVE)
+        .select_related("plan", "price", "pending_plan")
+        .first()
+    )
+
+
+def subscriptions_for(*, customer) -> list[Subscription]:
+    return list(Subscription.objects.filter(customer=customer).select_related("plan").order_by("-created_at"))
+
+
+def ledger_for(*, customer) -> list[LedgerEntry]:
+    return list(LedgerEntry.objects.filter(customer=customer).order_by("at", "pk"))
+
+
+def ledger_totals(*, customer=None) -> dict[str, int]:
+    entries = LedgerEntry.objects.all() if customer is None else LedgerEntry.objects.filter(customer=customer)
+    sums = dict(entries.values_list("kind").annotate(total=Sum("amount_fen")).values_list("kind", "total"))
+    return {kind: int(sums.get(kind) or 0) for kind in EntryKind.values}
+
+
+def ledger_violations(*, customers=None) -> list[dict]:
+    """Accounts where payments − refunds − consumed ≠ credit + prepaid, or the ledger disagrees with the
+    money the providers moved. Empty means the books balance."""
+    from fairdesk.plans.models import MoneyStatus, Payment, PlanAccount, Refund
+
+    accounts = PlanAccount.objects.all()
+    if customers is not None:
+        accounts = accounts.filter(customer__in=customers)
+    problems = []
+    for account in accounts.iterator():
+        totals = ledger_totals(customer=account.customer_id)
+        prepaid = (
+            Subscription.objects.filter(
+                customer=account.customer_id, status=SubscriptionStatus.ACTIVE
+            ).aggregate(total=Sum("period_charge_fen"))["total"]
+            or 0
+        )
+        refunds = totals["refund"] - totals["refund_returned"]
+        balance = totals["payment"] - refunds - totals["consumption"]
+        credit = totals["payment"] + totals["unused_back"] - totals["charge"] - refunds
+        paid = (
+            Payment.objects.filter(customer=account.customer_id, status=MoneyStatus.SUCCEEDED).aggregate(
+                total=Sum("amount_fen")
+            )["total"]
+            or 0
+        )
+        refunded = (
+            Refund.objects.filter(payment__customer=account.customer_id)
+            .filter(~Q(status=MoneyStatus.FAILED))
+            .aggregate(total=Sum("amount_fen"))["total"]
+            or 0
+        )
+        checks = {
+            "balance": balance == account.credit_fen + prepaid,
+            "credit": credit == account.credit_fen,
+            "payments": paid == totals["payment"],
+            "refunds": refunded == refunds,
+        }
+        if not all(checks.values()):
+            problems.append(
+                {"customer": account.customer_id, **checks, "totals": totals, "credit": account.credit_fen}
+            )
+    return problems
