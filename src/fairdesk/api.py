@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 from fairdesk.accounts.api import router as accounts_router
 from fairdesk.bookings.api import router as bookings_router
 from fairdesk.core.errors import DomainError
+from fairdesk.plans.api import router as plans_router
 from fairdesk.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ def validation_error(request, exc: ValidationError):
 api.add_router("/", regions_router)
 api.add_router("/", bookings_router)
 api.add_router("/", accounts_router)
+api.add_router("/", plans_router)

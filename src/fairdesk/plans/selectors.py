@@ -81,7 +81,20 @@ def subscription_active(*, customer) -> Subscription | None:
 
 
 def subscriptions_for(*, customer) -> list[Subscription]:
-    return list(Subscription.objects.filter(customer=customer).select_related("plan").order_by("-created_at"))
+    return list(
+        Subscription.objects.filter(customer=customer)
+        .select_related("plan", "price", "pending_plan", "customer")
+        .order_by("-created_at")
+    )
+
+
+def subscription_of(*, customer, subscription_id: int) -> Subscription | None:
+    """A customer's own subscription; someone else's is None (the caller answers 404)."""
+    return (
+        Subscription.objects.select_related("plan", "price", "pending_plan", "customer")
+        .filter(pk=subscription_id, customer=customer)
+        .first()
+    )
 
 
 def ledger_for(*, customer) -> list[LedgerEntry]:
