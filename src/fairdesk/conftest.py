@@ -48,7 +48,7 @@ def sms_gateway():
 
 
 @pytest.fixture(scope="session")
-def live_site(sms_gateway):
+def live_site(sms_gateway, payment_sandbox):
     from fairdesk.testing.liveserver import live_server
 
     # Quiet hours are unit-tested; here they would hold confirmations whenever the suite runs at night.
@@ -56,6 +56,7 @@ def live_site(sms_gateway):
         "FAIRDESK_SMS_BACKEND": "webhook",
         "FAIRDESK_SMS_WEBHOOK_URL": sms_gateway.url,
         "FAIRDESK_QUIET_HOURS": "off",
+        "FAIRDESK_PAYMENT_SANDBOX_URL": payment_sandbox.url,
     }
     with live_server(extra_env=env) as server:
         yield server

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.dispatch.urls")),
+    path("", include("fairdesk.plans.urls")),
     path("", include("fairdesk.core.urls")),
 ]
 

@@ -14,11 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from fairdesk.accounts import verification
-from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
 from fairdesk.accounts.models import Role
-from fairdesk.accounts.phone import mask_phone, normalize_phone, phone_or_invalid
+from fairdesk.accounts.phone import mask_phone, normalize_phone
 from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
+from fairdesk.accounts.sessions import verified_phone, verify_session
 from fairdesk.bookings import selectors, services
 from fairdesk.bookings.calendar import booking_ics
 from fairdesk.core import clock
@@ -43,10 +43,6 @@ def _day(value: str | None) -> dt.date:
     return chosen if days[0] <= chosen <= days[-1] else days[0]
 
 
-def _verified_phone(request) -> str | None:
-    return request.session.get(VERIFIED_PHONE_SESSION_KEY)
-
-
 @require_GET
 def book(request):
     """One page, filled in from top to bottom: address and service → day and slot → phone and code."""
@@ -56,7 +52,7 @@ def book(request):
         "address": address,
         "service_type": service_type,
         "service_types": selectors.service_types_active().filter(emergency=False),
-        "verified_phone": _verified_phone(request),
+        "verified_phone": verified_phone(request),
     }
     if address and service_type:
         try:
@@ -87,21 +83,11 @@ def send_code(request):
     return render(request, "bookings/_code_status.html", {"sent": True})
 
 
-def _verify_session(request, phone: str, code: str) -> str:
-    e164 = phone_or_invalid(phone)
-    if _verified_phone(request) == e164:
-        return e164
-    verified = verification.phone_code_verify(phone=e164, code=code)
-    request.session.cycle_key()
-    request.session[VERIFIED_PHONE_SESSION_KEY] = verified
-    return verified
-
-
 @require_POST
 def book_confirm(request):
     data = request.POST
     try:
-        phone = _verify_session(request, data.get("phone", ""), data.get("code", ""))
+        phone = verify_session(request, data.get("phone", ""), data.get("code", ""))
         customer = customer_get_or_create(phone=phone, name=data.get("name", ""))
         booking = services.booking_create(
             customer=customer,
@@ -125,7 +111,7 @@ def book_confirm(request):
 
 def _own_booking(request, reference: str):
     booking = selectors.booking_by_reference(reference=reference)
-    phone = _verified_phone(request)
+    phone = verified_phone(request)
     is_staff = request.user.is_authenticated and request.user.is_staff
     if booking is None or not (is_staff or (phone and booking.customer.phone == phone)):
         raise Http404
@@ -133,10 +119,10 @@ def _own_booking(request, reference: str):
 
 
 def my_bookings(request):
-    phone = _verified_phone(request)
+    phone = verified_phone(request)
     if request.method == "POST":  # sign in with phone + code
         try:
-            _verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
+            verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
         except DomainError as exc:
             context = {"error": str(exc.message), "phone_input": request.POST.get("phone")}
             return render(request, "bookings/my.html", context)

@@ -77,7 +77,7 @@ def terms(request):
         "renewal_notice_days": settings_row.renewal_notice_days,
         "refund_methods": settings_row.refund_methods,
         "steps_per_action": {a: len(s) + 1 for a, s in settings_row.flows.items()},
-        "rounding": "consumed = floor(price × seconds elapsed ÷ seconds in period); the unused part rounds up",
+        "rounding": "consumed = floor(price × seconds elapsed ÷ seconds in period); unused rounds up",
     }
 
 

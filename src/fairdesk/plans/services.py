@@ -153,7 +153,7 @@ def _benefits_lost(old: Plan, new: Plan | None) -> list[str]:
     return lost
 
 
-def _classify(sub: Subscription, to_plan: Plan | None, to_period: str) -> str:
+def change_direction(sub: Subscription, to_plan: Plan | None, to_period: str) -> str:
     if to_plan is None:
         return "cancel"
     if to_plan.pk == sub.plan_id:
@@ -168,7 +168,7 @@ def _quote_change(
     sub: Subscription, to_plan: Plan | None, to_period: str, refund_to: str, credit_fen: int, rule: ChangeRule
 ) -> tuple[Quote, PlanPrice | None]:
     now = clock.now()
-    action = _classify(sub, to_plan, to_period)
+    action = change_direction(sub, to_plan, to_period)
     new_price = None
     if to_plan is not None:
         new_price = selectors.price_current(plan=to_plan, period=to_period)
@@ -254,6 +254,11 @@ def _quote_change(
 
 def _when(moment: dt.datetime, key: str = "end") -> dict:
     return {key: moment.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")}
+
+
+def local_time(iso: str) -> str:
+    """An ISO timestamp as the customer reads it (local time, to the minute)."""
+    return dt.datetime.fromisoformat(iso).astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _period_name(period: str) -> str:
@@ -848,6 +853,25 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         payload={"price": price.pk, "amount_fen": price.amount_fen, "period_end": sub.period_end.isoformat()},
     )
     return True
+
+
+# ----------------------------------------------------------------------------------------------- the terms
+
+
+@transaction.atomic
+def change_rule_set(*, effective: str, actor=None) -> ChangeRule:
+    """Replace the one change rule (for every change alike). The old row is kept, inactive, for the record."""
+    from django.core.exceptions import ValidationError
+
+    rule = ChangeRule(applies_to="all", effective=effective, updated_at=clock.now())
+    try:
+        rule.full_clean(exclude=["is_active"])
+    except ValidationError as exc:
+        raise InvalidInput("; ".join(exc.messages), code="unfair_rule") from None
+    ChangeRule.objects.filter(is_active=True).update(is_active=False)
+    rule.save()
+    event_record(kind="plans.change_rule_set", subject=rule, actor=actor, payload={"effective": effective})
+    return rule
 
 
 # ---------------------------------------------------------------------------------------------------- demo

@@ -115,6 +115,7 @@ def live_server(
                 sys.executable,
                 str(REPO / "manage.py"),
                 "serve",
+                "--no-sandbox",
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -32,3 +32,15 @@ EVENT_LABELS = {
 @register.filter
 def event_label(kind: str) -> str:
     return str(EVENT_LABELS.get(kind, kind))
+
+
+@register.filter
+def fen(amount) -> str:
+    """Integer fen as yuan for people: 3900 → ¥39.00 (no floats on the way)."""
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        return ""
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    return f"{sign}¥{value // 100:,}.{value % 100:02d}"

@@ -57,6 +57,9 @@ class Command(BaseCommand):
         from fairdesk.dispatch.services import technicians_load_demo
 
         self.stdout.write(f"technicians: {technicians_load_demo()} new (one per station, on shift)")
+        from fairdesk.plans.services import plans_load_demo
+
+        self.stdout.write(f"plans: {plans_load_demo()} new (one change rule for every change: immediate)")
         self.stdout.write(
             "demo staff (admin at /admin/, password "
             + DEMO_PASSWORD
