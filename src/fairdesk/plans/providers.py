@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from fairdesk.core.errors import DomainError
 from fairdesk.core.http import HTTP_ERRORS, http_pool
 
+# The sandbox's always-approved card. With a real provider, its checkout page hands back the token instead.
+SANDBOX_CARD = "tok_sandbox"
+
 
 class PaymentFailed(DomainError):
     code = "payment_failed"

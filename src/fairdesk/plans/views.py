@@ -21,6 +21,7 @@ from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.plans import selectors, services
 from fairdesk.plans.models import ACTIONS
+from fairdesk.plans.providers import SANDBOX_CARD
 
 LABELS = {
     "subscribe": gettext_lazy("订阅"),
@@ -161,7 +162,7 @@ def _quote(customer, sub, action: str, choice: dict, *, preview: bool, auto_rene
             plan=plan,
             period=choice["period"] or "month",
             auto_renew=auto_renew,
-            payment_token="tok_sandbox",
+            payment_token=SANDBOX_CARD,
             actor=customer,
             preview=preview,
         )
