@@ -11,12 +11,14 @@ from fairdesk.accounts.api_auth import api_auth
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.accounts.services import customer_get_or_create
-from fairdesk.core.errors import InvalidInput, NotFound
+from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.plans import selectors, services
 from fairdesk.plans.schemas import (
     AutoRenewIn,
     ChangeIn,
+    ChangeRuleIn,
+    ChangeRuleOut,
     PlanOut,
     QuoteOut,
     RefundIn,
@@ -79,6 +81,34 @@ def terms(request):
         "steps_per_action": {a: len(s) + 1 for a, s in settings_row.flows.items()},
         "rounding": "consumed = floor(price × seconds elapsed ÷ seconds in period); unused rounds up",
     }
+
+
+@router.post(
+    "/plans/change-rule",
+    auth=api_auth,
+    response={200: ChangeRuleOut, 403: dict, 422: dict},
+    summary="Managers: set the one change rule (direction- or timing-dependent rules are refused)",
+)
+def change_rule(
+    request, body: ChangeRuleIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
+    def handler():
+        if request.api_user.role != Role.MANAGER:
+            raise Forbidden(_("只有经理可以修改变更规则。"))
+        rule = services.change_rule_set(
+            effective=body.effective,
+            applies_to=body.applies_to,
+            only_in_last_days=body.only_in_last_days,
+            actor=request.api_user,
+        )
+        return 200, {"effective": rule.effective, "applies_to": rule.applies_to}
+
+    return _idempotent(request, body, idempotency_key, handler)
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
 
 
 def _customer(request, phone: str):

@@ -98,3 +98,14 @@ class SubscriptionOut(Schema):
 class SubscribeOut(Schema):
     subscription: SubscriptionOut | None
     quote: QuoteOut
+
+
+class ChangeRuleIn(Schema):
+    effective: str = Field(..., description="immediate | end_of_period")
+    applies_to: str = Field("all", description="must be all: a rule cannot depend on the direction")
+    only_in_last_days: int | None = Field(None, description="must be null: changes are possible any day")
+
+
+class ChangeRuleOut(Schema):
+    effective: str
+    applies_to: str

@@ -859,11 +859,19 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
 
 
 @transaction.atomic
-def change_rule_set(*, effective: str, actor=None) -> ChangeRule:
-    """Replace the one change rule (for every change alike). The old row is kept, inactive, for the record."""
+def change_rule_set(
+    *, effective: str, applies_to: str = "all", only_in_last_days: int | None = None, actor=None
+) -> ChangeRule:
+    """Replace the one change rule (for every change alike). The old row is kept, inactive, for the record.
+    A rule scoped to a direction or to the last days of a period is refused by the fairness rules."""
     from django.core.exceptions import ValidationError
 
-    rule = ChangeRule(applies_to="all", effective=effective, updated_at=clock.now())
+    rule = ChangeRule(
+        applies_to=applies_to,
+        effective=effective,
+        only_in_last_days=only_in_last_days,
+        updated_at=clock.now(),
+    )
     try:
         rule.full_clean(exclude=["is_active"])
     except ValidationError as exc:
