@@ -146,7 +146,7 @@ def test_the_command_exits_non_zero_as_a_process(catalog, tmp_path):
             *manage,
             "shell",
             "-c",
-            "from fairdesk.plans.models import PlanSettings; PlanSettings.objects.update(auto_renew_default=True)",
+            "from fairdesk.plans.models import PlanSettings as S; S.objects.update(auto_renew_default=True)",
         ],
         env=env,
         check=True,
