@@ -33,12 +33,13 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# resolve.py needs nothing; bookings.py and reminders.py use PostgreSQL at 127.0.0.1:5432 (DATABASE_URL).
+# resolve.py needs nothing; bookings.py, reminders.py and plan_changes.py use PostgreSQL at 127.0.0.1:5432 (DATABASE_URL).
 bench: $(STAMP)
 	$(PY) bench/resolve.py
 	$(PY) bench/bookings.py
 	$(PY) bench/reminders.py
 	$(PY) bench/emergency_sim.py
+	$(PY) bench/plan_changes.py
 	DEBUG=true $(PY) manage.py vrptw_bench ../shared/data/vrptw/solomon/*.txt --seconds 10 --json
 
 chromium:

@@ -121,7 +121,10 @@ def _tell_technician(job: Job) -> None:
 
 def _locked_job(job_id: int, actor) -> Job:
     job = (
-        Job.objects.select_for_update().select_related("urgent", "technician__user").filter(pk=job_id).first()
+        Job.objects.select_for_update(of=("self", "urgent", "technician"))
+        .select_related("urgent", "technician__user")
+        .filter(pk=job_id)
+        .first()
     )
     if job is None:
         raise NotFound(_("没有这个工单。"))
@@ -215,7 +218,7 @@ def visit_advance(*, visit_id: int, actor, to: str):
     from fairdesk.dispatch.models import VISIT_TRANSITIONS, VisitPlan, VisitStatus
 
     visit = (
-        VisitPlan.objects.select_for_update()
+        VisitPlan.objects.select_for_update(of=("self", "technician"))
         .select_related("booking__division", "technician__user")
         .filter(pk=visit_id)
         .first()

@@ -123,12 +123,17 @@ class Quote:
 
 
 def _rule() -> ChangeRule:
-    from fairdesk.plans.fairness import rules_findings
+    """The one active rule, checked by the fairness rules on every use: an unfair or ambiguous rule (e.g.
+    written past validation by raw SQL) stops changes instead of being applied."""
+    from fairdesk.plans.fairness import rule_findings
 
-    findings = rules_findings()
-    if findings:  # never run a change under an unfair or ambiguous rule
+    active = list(ChangeRule.objects.filter(is_active=True)[:2])
+    if len(active) != 1:
+        raise CatalogUnfair(_("必须恰好有一条启用的变更规则（现在有 %(n)d 条）。") % {"n": len(active)})
+    findings = rule_findings(active[0])
+    if findings:
         raise CatalogUnfair(findings[0].message)
-    return selectors.change_rule()
+    return active[0]
 
 
 def _line(kind: str, description: str, amount_fen: int) -> dict:
@@ -269,8 +274,11 @@ def _period_name(period: str) -> str:
 
 
 def _account_locked(customer_id: int) -> PlanAccount:
-    PlanAccount.objects.get_or_create(customer_id=customer_id)
-    return PlanAccount.objects.select_for_update().get(customer_id=customer_id)
+    account = PlanAccount.objects.select_for_update().filter(customer_id=customer_id).first()
+    if account is None:  # first money movement of this customer; a racing twin waits on the unique index
+        PlanAccount.objects.get_or_create(customer_id=customer_id)
+        account = PlanAccount.objects.select_for_update().get(customer_id=customer_id)
+    return account
 
 
 def _entry(account: PlanAccount, kind: str, amount: int, *, sub=None, description: str = "", **refs) -> None:
@@ -522,7 +530,7 @@ def subscribe(
 
 def _locked_subscription(subscription_id: int, customer) -> Subscription:
     sub = (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("plan", "price")
         .filter(pk=subscription_id, customer=customer)
         .first()
@@ -594,7 +602,7 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
     rule = _rule()
     account = _account_locked(customer.pk)
     sub = (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("plan", "price")
         .filter(customer=customer, status=SubscriptionStatus.ACTIVE)
         .first()
@@ -732,7 +740,7 @@ def renewal_reminders_send(*, limit: int = 500) -> int:
     for sub_id in ids:
         with transaction.atomic():
             sub = (
-                Subscription.objects.select_for_update()
+                Subscription.objects.select_for_update(of=("self",))
                 .select_related("customer", "plan", "price")
                 .filter(pk=sub_id, auto_renew=True, renewal_notice_at=None, status=SubscriptionStatus.ACTIVE)
                 .first()
@@ -771,7 +779,7 @@ def subscription_renew(*, subscription_id: int) -> int:
                 return rolled
             account = _account_locked(peek["customer_id"])
             sub = (
-                Subscription.objects.select_for_update()
+                Subscription.objects.select_for_update(of=("self",))
                 .select_related("plan", "price", "customer")
                 .get(pk=subscription_id)
             )

@@ -30,6 +30,12 @@ class LiveServer:
     url: str
     env: dict[str, str]
 
+    log: object = None  # the server's combined output (a temp file)
+
+    def log_tail(self, lines: int = 40) -> str:
+        self.log.seek(0)
+        return "".join(self.log.readlines()[-lines:])
+
     def manage(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(  # noqa: S603 - our own manage.py
             [sys.executable, str(REPO / "manage.py"), *args],
@@ -128,6 +134,7 @@ def live_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        server.log = log
         try:
             _wait_until_up(server.url + "/api/v1/service-types", process, log)
             yield server
