@@ -157,6 +157,11 @@ def booking_create(
         raise SlotUnavailable(
             _("这个时段所属网点不服务您的地址，请重新选择时段。"), code="slot_wrong_station"
         )
+    from fairdesk.plans.selectors import price_with_benefits
+
+    price_fen, benefit = price_with_benefits(
+        customer=customer, price_fen=service_type.price_estimate_fen, emergency=service_type.emergency
+    )
     _take_place(slot.pk)
     slot.refresh_from_db(fields=["booked"])
     for _attempt in range(5):
@@ -171,7 +176,7 @@ def booking_create(
                     station=slot.station,
                     division=coverage.division,
                     address=address.strip()[:200],
-                    price_estimate_fen=service_type.price_estimate_fen,
+                    price_estimate_fen=price_fen,
                 )
             break
         except IntegrityError:  # reference collision (1 in 10^12): draw again
@@ -183,7 +188,12 @@ def booking_create(
         kind="booking.created",
         subject=booking,
         actor=actor,
-        payload={"slot": slot.pk, "service_type": service_type.code, "by_staff": actor.pk != customer.pk},
+        payload={
+            "slot": slot.pk,
+            "service_type": service_type.code,
+            "by_staff": actor.pk != customer.pk,
+            "plan_benefit": benefit,
+        },
     )
     return booking
 

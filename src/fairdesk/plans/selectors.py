@@ -150,3 +150,26 @@ def ledger_violations(*, customers=None) -> list[dict]:
                 {"customer": account.customer_id, **checks, "totals": totals, "credit": account.credit_fen}
             )
     return problems
+
+
+def benefits_for(*, customer) -> dict:
+    """What the customer's active plan grants (for bookings and dispatch); {} without a plan."""
+    sub = (
+        Subscription.objects.filter(customer=customer, status=SubscriptionStatus.ACTIVE)
+        .select_related("plan")
+        .only("plan__benefits")
+        .first()
+    )
+    return dict(sub.plan.benefits or {}) if sub else {}
+
+
+def price_with_benefits(*, customer, price_fen: int, emergency: bool = False) -> tuple[int, str]:
+    """A service price after the customer's plan benefits, rounded down (in the customer's favour), and the
+    benefit applied. Benefits change prices, never anyone's place in a queue."""
+    benefits = benefits_for(customer=customer)
+    if emergency and benefits.get("emergency_callout_free"):
+        return 0, "emergency_callout_free"
+    discount = int(benefits.get("repair_discount_pct") or 0)
+    if 0 < discount <= 100:
+        return price_fen * (100 - discount) // 100, f"repair_discount_pct:{discount}"
+    return price_fen, ""

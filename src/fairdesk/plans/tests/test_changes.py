@@ -144,3 +144,20 @@ def test_no_change_to_the_same_plan_and_period(catalog, customer, at_t0):
     change_subscription(sub, catalog["basic"], period="year", actor=customer)  # switching period is a change
     sub.refresh_from_db()
     assert sub.period == "year"
+
+
+def test_plan_benefits_lower_the_booking_price_not_the_queue_place(catalog, customer, at_t0):
+    from fairdesk.plans.selectors import price_with_benefits
+
+    assert price_with_benefits(customer=customer, price_fen=15_099) == (15_099, "")
+    subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+    assert price_with_benefits(customer=customer, price_fen=15_099) == (
+        13_589,
+        "repair_discount_pct:10",
+    )  # floor
+    sub = selectors.subscription_active(customer=customer)
+    change_subscription(sub, catalog["premium"], actor=customer)
+    assert price_with_benefits(customer=customer, price_fen=20_000, emergency=True) == (
+        0,
+        "emergency_callout_free",
+    )
