@@ -20,7 +20,7 @@ run: $(STAMP)
 	mkdir -p var
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
-	DEBUG=true $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	DEBUG=true FAIRDESK_TEST_CLOCK=true $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 # The whole suite, browser tests included (Debian's Chromium is installed when missing).
 test: $(STAMP) chromium
