@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from fairdesk.core import clock, periodic
@@ -29,7 +30,8 @@ def notify_tick(generation: int, lane: int = 0) -> int:
         periodic.run_all()  # e.g. dispatch: unanswered emergency offers go to the next technician
     Ticker.objects.filter(pk=1, generation=generation).update(last_tick_at=clock.now())
     if notify_tick.get_backend().supports_defer:
-        notify_tick.using(run_after=clock.now() + dt.timedelta(seconds=TICK_SECONDS)).enqueue(
+        # The worker schedules by the machine's time, not the business clock (which the demo may move).
+        notify_tick.using(run_after=timezone.now() + dt.timedelta(seconds=TICK_SECONDS)).enqueue(
             generation, lane
         )
     _prune_finished()
@@ -54,7 +56,7 @@ def _prune_finished() -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover - another backend
         return
-    cutoff = clock.now() - dt.timedelta(minutes=10)
+    cutoff = timezone.now() - dt.timedelta(minutes=10)
     DBTaskResult.objects.filter(
         task_path=f"{__name__}.notify_tick", status="SUCCESSFUL", finished_at__lt=cutoff
     ).delete()
