@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 
@@ -21,7 +20,7 @@ from fairdesk.bookings.schemas import (
     SlotOut,
 )
 from fairdesk.core import clock
-from fairdesk.core.idempotency import run_idempotent
+from fairdesk.core.idempotency import idempotent_response
 from fairdesk.regions.services import coverage_lookup
 
 router = Router(tags=["bookings"])
@@ -77,14 +76,6 @@ def slots(request, address: str, service_type: str, date: dt.date):
     return [slot_out(s) for s in services.slots_open_for_day(station=coverage.station, day=date)]
 
 
-def _respond(status: int, body: dict) -> JsonResponse:
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _payload(request, body) -> dict:
-    return {"path": request.path, "body": body.dict() if body is not None else None}
-
-
 @router.post(
     "/bookings",
     auth=api_auth,
@@ -111,12 +102,9 @@ def booking_create(
             contact_name=body.name,
             actor=actor,
         )
-        return 201, _jsonable(booking_out(booking))
+        return 201, booking_out(booking)
 
-    status, data = run_idempotent(
-        key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
-    )
-    return _respond(status, data)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 @router.post(
@@ -132,13 +120,9 @@ def booking_cancel(
         booking = services.booking_cancel(
             reference=reference, actor=request.api_user, reason=body.reason if body else ""
         )
-        return 200, _jsonable(booking_out(booking))
+        return 200, booking_out(booking)
 
-    return _respond(
-        *run_idempotent(
-            key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
-        )
-    )
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 @router.post(
@@ -156,19 +140,6 @@ def booking_reschedule(
         booking = services.booking_reschedule(
             reference=reference, slot_id=body.slot_id, actor=request.api_user
         )
-        return 200, _jsonable(booking_out(booking))
+        return 200, booking_out(booking)
 
-    return _respond(
-        *run_idempotent(
-            key=idempotency_key, scope=request.api_scope, payload=_payload(request, body), handler=handler
-        )
-    )
-
-
-def _jsonable(data: dict) -> dict:
-    """Datetimes as ISO 8601 strings, so the stored idempotent response is plain JSON."""
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)

@@ -58,3 +58,18 @@ def _run(handler: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
     except DomainError as exc:
         body = {"code": exc.code, "message": str(exc.message)}
         return exc.status, body
+
+
+def idempotent_response(request, *, body, key: str | None, handler: Callable[[], tuple[int, dict]]):
+    """The API side of `run_idempotent`: the caller's scope, the request's path and body as the fingerprint,
+    plain JSON stored (datetimes as ISO 8601), and a JsonResponse with the first answer."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import JsonResponse
+
+    def as_json() -> tuple[int, dict]:
+        status, data = handler()
+        return status, json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+    payload = {"path": request.path, "body": body.dict() if body is not None else None}
+    status, data = run_idempotent(key=key, scope=request.api_scope, payload=payload, handler=as_json)
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})

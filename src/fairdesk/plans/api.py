@@ -3,7 +3,6 @@ Customers call with their verified-phone session; staff with a Bearer token and 
 
 from __future__ import annotations
 
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 
@@ -12,7 +11,7 @@ from fairdesk.accounts.models import Role
 from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
-from fairdesk.core.idempotency import run_idempotent
+from fairdesk.core.idempotency import idempotent_response
 from fairdesk.plans import selectors, services
 from fairdesk.plans.schemas import (
     AutoRenewIn,
@@ -103,7 +102,7 @@ def change_rule(
         )
         return 200, {"effective": rule.effective, "applies_to": rule.applies_to}
 
-    return _idempotent(request, body, idempotency_key, handler)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 class Forbidden(DomainError):
@@ -123,15 +122,6 @@ def _customer(request, phone: str):
     if not phone:
         raise InvalidInput(_("代客办理需要填写 customer_phone。"), code="customer_phone_required")
     return customer_get_or_create(phone=phone_or_invalid(phone), actor=actor)
-
-
-def _respond(status: int, body: dict) -> JsonResponse:
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _idempotent(request, body, key, handler) -> JsonResponse:
-    payload = {"path": request.path, "body": body.dict()}
-    return _respond(*run_idempotent(key=key, scope=request.api_scope, payload=payload, handler=handler))
 
 
 @router.post(
@@ -161,7 +151,7 @@ def subscribe(
         out = {"subscription": subscription_out(sub) if sub else None, "quote": quote.as_dict()}
         return (200 if body.preview else 201), out
 
-    return _idempotent(request, body, idempotency_key, handler)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 def _own_subscription(request, subscription_id: int, phone: str):
@@ -201,7 +191,7 @@ def change(
         )
         return 200, quote.as_dict()
 
-    return _idempotent(request, body, idempotency_key, handler)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 @router.post(
@@ -216,7 +206,7 @@ def refund(request, body: RefundIn, idempotency_key: str | None = Header(None, a
         quote = services.refund_everything(customer=customer, actor=request.api_user, preview=body.preview)
         return 200, quote.as_dict()
 
-    return _idempotent(request, body, idempotency_key, handler)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 @router.post(
@@ -236,7 +226,7 @@ def auto_renew(
         sub = services.auto_renew_set(subscription=sub, on=body.on, actor=request.api_user)
         return 200, subscription_out(sub)
 
-    return _idempotent(request, body, idempotency_key, handler)
+    return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
 @router.get("/subscriptions", auth=api_auth, response=list[SubscriptionOut], summary="My subscriptions")

@@ -11,7 +11,9 @@ import itertools
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from fairdesk.testing.threaded import ThreadedServer
 
 
 class SandboxState:
@@ -127,23 +129,16 @@ def make_handler(state: SandboxState):
     return Handler
 
 
-class PaymentSandbox:
+class PaymentSandbox(ThreadedServer):
     """Start in a thread: `with PaymentSandbox() as sandbox: sandbox.url`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.state = SandboxState()
-        self.server = ThreadingHTTPServer((host, port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.url = f"http://{host}:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(make_handler(self.state), host=host, port=port)
 
-    def __enter__(self) -> PaymentSandbox:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    @property
+    def url(self) -> str:
+        return self.base
 
 
 def main() -> None:
@@ -151,10 +146,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(SandboxState()))
-    server.daemon_threads = True
-    print(f"payment sandbox on http://{args.host}:{args.port}", flush=True)
-    server.serve_forever()
+    sandbox = PaymentSandbox(host=args.host, port=args.port)
+    print(f"payment sandbox on {sandbox.url}", flush=True)
+    sandbox.server.serve_forever()
 
 
 if __name__ == "__main__":

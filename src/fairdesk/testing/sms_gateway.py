@@ -14,8 +14,10 @@ import json
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from fairdesk.testing.threaded import ThreadedServer
 
 
 class GatewayState:
@@ -102,30 +104,16 @@ def make_handler(state: GatewayState):
     return Handler
 
 
-class LocalSmsGateway:
+class LocalSmsGateway(ThreadedServer):
     """Run the gateway in a background thread: `with LocalSmsGateway() as gw: gw.url ...`."""
 
     def __init__(self, *, port: int = 0, delay: float = 0.0, fail_first: int = 0) -> None:
         self.state = GatewayState(delay=delay, fail_first=fail_first)
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(make_handler(self.state), port=port)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/send"
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> LocalSmsGateway:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.base + "/send"
 
 
 def main() -> None:
