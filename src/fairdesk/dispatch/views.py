@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from fairdesk.accounts.phone import mask_phone
 from fairdesk.core.errors import DomainError
+from fairdesk.core.pages import error_page
 from fairdesk.dispatch import selectors, services
 from fairdesk.dispatch.models import JobStatus
 
@@ -57,9 +58,7 @@ def visit_action(request, visit_id: int):
     try:
         services.visit_advance(visit_id=visit_id, actor=request.user, to=to)
     except DomainError as exc:
-        return render(
-            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=exc.status
-        )
+        return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
 
 
@@ -81,9 +80,7 @@ def job_action(request, job_id: int):
         else:
             raise Http404
     except DomainError as exc:
-        return render(
-            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=409
-        )
+        return error_page(request, exc, back="/tech/", status=409)
     return redirect("dispatch:technician")
 
 
@@ -99,9 +96,7 @@ def job_note(request, job_id: int):
             photo=request.FILES.get("photo"),
         )
     except DomainError as exc:
-        return render(
-            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=422
-        )
+        return error_page(request, exc, back="/tech/", status=422)
     return redirect("dispatch:technician")
 
 
@@ -119,9 +114,7 @@ def job_handover(request, job_id: int):
             job_id=job_id, actor=request.user, to=colleague, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        return render(
-            request, "bookings/error.html", {"error": str(exc.message), "back": "/tech/"}, status=409
-        )
+        return error_page(request, exc, back="/tech/", status=409)
     return redirect("dispatch:technician")
 
 
@@ -138,9 +131,7 @@ def position(request):
             actor=request.user,
         )
     except (KeyError, ValueError, DomainError):
-        return render(
-            request, "bookings/error.html", {"error": "invalid position", "back": "/tech/"}, status=422
-        )
+        return error_page(request, _("位置无效。"), back="/tech/", status=422)
     return redirect("dispatch:technician")
 
 

@@ -19,6 +19,7 @@ from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import verified_phone, verify_session
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
+from fairdesk.core.pages import error_page
 from fairdesk.plans import selectors, services
 from fairdesk.plans.models import ACTIONS
 from fairdesk.plans.providers import SANDBOX_CARD
@@ -211,7 +212,7 @@ def action_confirm(request, action: str):
     )
     if status >= 400:
         back = reverse("plans:my_plan")
-        return render(request, "bookings/error.html", {"error": body["message"], "back": back}, status=status)
+        return error_page(request, body["message"], back=back, status=status)
     from django.utils.http import urlencode
 
     effective = services.local_time(body["effective_at"])
@@ -227,7 +228,7 @@ def auto_renew(request):
     try:
         services.auto_renew_set(subscription=sub, on=request.POST.get("on") == "1", actor=customer)
     except DomainError as exc:
-        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=exc.status)
+        return error_page(request, exc, back=reverse("plans:my_plan"))
     return redirect("plans:my_plan")
 
 
@@ -236,7 +237,7 @@ def auto_renew_off(request, token: str):
     try:
         sub = services.auto_renew_off_by_token(token=token)
     except DomainError as exc:
-        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=exc.status)
+        return error_page(request, exc, back=reverse("plans:my_plan"))
     return render(request, "plans/auto_renew_off.html", {"sub": sub})
 
 
