@@ -9,7 +9,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from fairdesk.core import periodic
-        from fairdesk.plans.services import renewal_reminders_send, renewals_run
+        from fairdesk.plans.services import refunds_send, renewal_reminders_send, renewals_run
 
         periodic.register("plans.renewal_reminders", renewal_reminders_send)
         periodic.register("plans.renewals", renewals_run)
+        periodic.register("plans.refunds", refunds_send)

@@ -356,8 +356,18 @@ def _refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
         left -= part
     if left > 0:  # credit always comes from payments, so this cannot happen unless the books are broken
         raise RuntimeError("credit larger than refundable payments")
-    transaction.on_commit(lambda: refunds_send(refund_ids=[r.pk for r in refunds]))
+    transaction.on_commit(lambda: _send_soon([r.pk for r in refunds]))
     return refunds
+
+
+def _send_soon(refund_ids: list[int]) -> None:
+    """Right after the change commits; a failure here must not turn a done change into an error page."""
+    import logging
+
+    try:
+        refunds_send(refund_ids=refund_ids)
+    except Exception:  # the periodic job retries whatever is still pending
+        logging.getLogger("fairdesk.plans").exception("sending refunds %s failed", refund_ids)
 
 
 def refunds_send(*, refund_ids: list[int] | None = None, limit: int = 100) -> int:
@@ -369,11 +379,14 @@ def refunds_send(*, refund_ids: list[int] | None = None, limit: int = 100) -> in
     for refund in list(pending.order_by("pk")[:limit]):
         if refund.payment.provider == Provider.OFFLINE:
             continue  # staff pay it out and mark it
-        result = provider_for(refund.payment.provider).refund(
-            external_id=refund.payment.external_id,
-            amount_fen=refund.amount_fen,
-            key=f"refund-{refund.uid.hex}",
-        )
+        try:
+            result = provider_for(refund.payment.provider).refund(
+                external_id=refund.payment.external_id,
+                amount_fen=refund.amount_fen,
+                key=f"refund-{refund.uid.hex}",
+            )
+        except PaymentFailed:
+            continue  # the provider is unreachable: still owed, the background tick tries again
         with transaction.atomic():
             locked = Refund.objects.select_for_update().get(pk=refund.pk)
             if locked.status != MoneyStatus.PENDING:

@@ -161,3 +161,24 @@ def test_plan_benefits_lower_the_booking_price_not_the_queue_place(catalog, cust
         0,
         "emergency_callout_free",
     )
+
+
+def test_a_refund_the_provider_cannot_take_yet_stays_owed_and_is_retried(
+    catalog, customer, settings, django_capture_on_commit_callbacks
+):
+    with clock.frozen_at(T0):
+        sub, _q = subscribe(customer=customer, plan=catalog["standard"], period="year", actor=customer)
+    sandbox_url = settings.FAIRDESK_PAYMENT_SANDBOX_URL
+    settings.FAIRDESK_PAYMENT_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens: the provider is down
+    with clock.frozen_at(T0 + dt.timedelta(days=30)), django_capture_on_commit_callbacks(execute=True):
+        quote = change_subscription(
+            sub, None, refund_to="original", actor=customer
+        )  # no error for the customer
+    refund = Refund.objects.get()
+    assert refund.status == MoneyStatus.PENDING and refund.amount_fen == quote.amount_back_fen
+    settings.FAIRDESK_PAYMENT_SANDBOX_URL = sandbox_url
+    from fairdesk.plans.services import refunds_send
+
+    assert refunds_send() == 1
+    refund.refresh_from_db()
+    assert refund.status == MoneyStatus.SUCCEEDED and selectors.ledger_violations() == []
