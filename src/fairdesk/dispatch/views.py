@@ -33,6 +33,13 @@ def technician_home(request):
     visits = selectors.planned_visits_today(technician=technician, day=today)
     for visit in visits:
         visit.masked_phone = mask_phone(visit.booking.customer.phone)
+    from fairdesk.plans.selectors import plan_badges
+
+    badges = plan_badges(phones=[j.urgent.phone for j in jobs] + [v.booking.customer.phone for v in visits])
+    for job in jobs:
+        job.plan_badge = badges.get(job.urgent.phone, "")
+    for visit in visits:
+        visit.plan_badge = badges.get(visit.booking.customer.phone, "")
     return render(
         request,
         "dispatch/technician.html",

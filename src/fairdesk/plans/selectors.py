@@ -173,3 +173,11 @@ def price_with_benefits(*, customer, price_fen: int, emergency: bool = False) ->
     if 0 < discount <= 100:
         return price_fen * (100 - discount) // 100, f"repair_discount_pct:{discount}"
     return price_fen, ""
+
+
+def plan_badges(*, phones: list[str]) -> dict[str, str]:
+    """For the technician's job cards: the customer's plan and what it gives on site, by phone (one query)."""
+    subs = Subscription.objects.filter(
+        customer__phone__in=set(phones), status=SubscriptionStatus.ACTIVE
+    ).select_related("plan", "customer")
+    return {s.customer.phone: f"{s.plan.display_name} · {s.plan.display_description}" for s in subs}

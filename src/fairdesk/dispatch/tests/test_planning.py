@@ -115,12 +115,25 @@ def test_the_technician_works_a_booked_visit_from_the_phone_page(client, booked_
     with clock.frozen_at(T0):
         station_plan_day(station=station, day=DAY, seconds=1)
     visit = VisitPlan.objects.select_related("technician__user").order_by("planned_start").first()
+    from fairdesk.plans.models import Plan
+    from fairdesk.plans.services import plans_load_demo, subscribe
+
+    plans_load_demo()
+    with clock.frozen_at(T0):  # the customer has a plan: the technician sees what it gives on site
+        subscribe(
+            customer=visit.booking.customer,
+            plan=Plan.objects.get(code="standard"),
+            period="year",
+            provider="offline",
+            actor=visit.technician.user,
+        )
     other = VisitPlan.objects.exclude(technician=visit.technician).first()
     client.force_login(visit.technician.user)
     on_the_day = visit.window_start - dt.timedelta(minutes=40)
     with clock.frozen_at(on_the_day):
         page = client.get("/tech/").content.decode()
         assert visit.booking.reference in page and 'value="en_route"' in page
+        assert 'data-testid="plan-badge">安心 · 每年两次保养，维修 9 折' in page
         assert other.booking.reference not in page  # only their own day
         # someone else's visit, or a step out of order, is refused and changes nothing
         assert client.post(f"/tech/visits/{other.pk}/", {"action": "en_route"}).status_code == 404
