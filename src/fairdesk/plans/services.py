@@ -170,7 +170,7 @@ def change_direction(sub: Subscription, to_plan: Plan | None, to_period: str) ->
 
 
 def _quote_change(
-    sub: Subscription, to_plan: Plan | None, to_period: str, refund_to: str, credit_fen: int, rule: ChangeRule
+    sub: Subscription, to_plan: Plan | None, to_period: str, refund_to: str, credit_fen: int, effective: str
 ) -> tuple[Quote, PlanPrice | None]:
     now = clock.now()
     action = change_direction(sub, to_plan, to_period)
@@ -185,14 +185,14 @@ def _quote_change(
         amount_due_fen=0,
         amount_back_fen=0,
         refund_to=refund_to,
-        rule=rule.effective,
+        rule=effective,
         from_plan=sub.plan.code,
         to_plan=to_plan.code if to_plan else None,
         to_period=to_period if to_plan else None,
         loses=_benefits_lost(sub.plan, to_plan),
         subscription=sub.pk,
     )
-    if rule.effective == Effective.END_OF_PERIOD:
+    if effective == Effective.END_OF_PERIOD:
         quote.effective_at = sub.period_end
         if to_plan is None:
             quote.lines.append(
@@ -454,7 +454,7 @@ def _start_period(account: PlanAccount, sub: Subscription, price: PlanPrice, sta
 # ----------------------------------------------------------------------------------------------- use cases
 
 
-def _customer_and_refund_to(refund_to: str) -> str:
+def _refund_to_or_invalid(refund_to: str) -> str:
     terms = selectors.plan_settings()
     if refund_to not in REFUND_TO or refund_to not in terms.refund_methods:
         raise InvalidInput(
@@ -565,7 +565,7 @@ def change_subscription(
 ) -> Quote:
     """Every change in one place: upgrade, downgrade, switch period, cancel (`to_plan=None`). The active
     change rule decides when it takes effect, the same way for all of them."""
-    refund_to = _customer_and_refund_to(refund_to)
+    refund_to = _refund_to_or_invalid(refund_to)
     rule = _rule()
     account = _account_locked(subscription.customer_id)
     sub = _locked_subscription(subscription.pk, subscription.customer)
@@ -576,7 +576,7 @@ def change_subscription(
         raise ChangeNotAllowed(_("您已经是这个套餐和周期。"), code="no_change")
     if to_plan is not None and not to_plan.is_active:
         raise InvalidInput(_("这个套餐已停售。"), code="plan_inactive")
-    quote, new_price = _quote_change(sub, to_plan, to_period, refund_to, account.credit_fen, rule)
+    quote, new_price = _quote_change(sub, to_plan, to_period, refund_to, account.credit_fen, rule.effective)
     if preview:
         return quote
     now = clock.now()
@@ -631,7 +631,7 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
         explanation=_("退款立即办理：本期按秒计算未使用部分，连同账户余额全部退回原支付方式。"),
     )
     if sub is not None:
-        change, _price = _quote_change(sub, None, sub.period, "original", 0, _immediate(rule))
+        change, _price = _quote_change(sub, None, sub.period, "original", 0, Effective.IMMEDIATE)
         quote.lines, quote.loses, quote.from_plan, quote.subscription = (
             change.lines,
             change.loses,
@@ -657,10 +657,6 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
     _save_account(account)
     event_record(kind="subscription.refund", subject=sub or account, actor=actor, payload=quote.as_dict())
     return quote
-
-
-def _immediate(rule: ChangeRule) -> ChangeRule:
-    return ChangeRule(applies_to=rule.applies_to, effective=Effective.IMMEDIATE)
 
 
 # ------------------------------------------------------------------------------------ auto-renew & renewals
