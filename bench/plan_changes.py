@@ -48,6 +48,7 @@ def main() -> None:
 
     import urllib3
 
+    from fairdesk.core.money import format_fen
     from fairdesk.testing.liveserver import live_server
     from fairdesk.testing.payment_sandbox import PaymentSandbox
 
@@ -126,12 +127,10 @@ def main() -> None:
             f"latency p50 {p(0.50):.1f} ms, p99 {p(0.99):.1f} ms, "
             f"mean {statistics.mean(latencies) * 1000:.1f} ms"
         )
-        with sandbox.state.lock:
-            charged = sum(c["amount_fen"] for c in sandbox.state.charges.values())
-            refunded = sum(r["amount_fen"] for r in sandbox.state.refunds.values())
+        books = sandbox.state.totals()
         print(
-            f"sandbox: {len(sandbox.state.charges)} charges ¥{charged / 100:,.2f}, "
-            f"{len(sandbox.state.refunds)} refunds ¥{refunded / 100:,.2f}; ledger entries {entries}, "
+            f"sandbox: {books['charges']} charges {format_fen(books['charged_fen'])}, "
+            f"{books['refunds']} refunds {format_fen(books['refunded_fen'])}; ledger entries {entries}, "
             f"refund rows {refunds}, subscription events {events}"
         )
         print(f"ledger invariant violations: {violations}")

@@ -151,19 +151,24 @@ def job_accept(*, job_id: int, actor) -> Job:
     return job
 
 
+def _work_step(work, tech: Technician, to: str, place, now: dt.datetime) -> None:
+    """One step of an emergency job or a booked visit (the same words: en_route, on_site, done): the work's
+    times and the technician's status and position follow it."""
+    if to == "en_route":
+        tech.status = TechStatus.EN_ROUTE
+    elif to == "on_site":
+        work.arrived_at, tech.status = now, TechStatus.ON_SITE
+        tech.lat, tech.lng, tech.position_at = place.lat, place.lng, now
+    elif to == "done":
+        work.done_at, tech.status, tech.busy_until = now, TechStatus.AVAILABLE, None
+
+
 @transaction.atomic
 def job_advance(*, job_id: int, actor, to: str) -> Job:
     job = _locked_job(job_id, actor)
     _move(job, to)
-    now = clock.now()
     tech = job.technician
-    if to == JobStatus.EN_ROUTE:
-        tech.status = TechStatus.EN_ROUTE
-    elif to == JobStatus.ON_SITE:
-        job.arrived_at, tech.status = now, TechStatus.ON_SITE
-        tech.lat, tech.lng, tech.position_at = job.urgent.division.lat, job.urgent.division.lng, now
-    elif to == JobStatus.DONE:
-        job.done_at, tech.status, tech.busy_until = now, TechStatus.AVAILABLE, None
+    _work_step(job, tech, to, job.urgent.division, clock.now())
     job.save()
     tech.save()
     payload = {"job": job.pk}
@@ -235,15 +240,9 @@ def visit_advance(*, visit_id: int, actor, to: str):
         )
     now, tech = clock.now(), visit.technician
     visit.status = to
-    if to == VisitStatus.EN_ROUTE:
-        tech.status = TechStatus.EN_ROUTE
-    elif to == VisitStatus.ON_SITE:
-        visit.arrived_at, tech.status = now, TechStatus.ON_SITE
-        tech.lat, tech.lng, tech.position_at = visit.booking.division.lat, visit.booking.division.lng, now
-    elif to == VisitStatus.DONE:
-        visit.done_at, tech.status = now, TechStatus.AVAILABLE
+    _work_step(visit, tech, to, visit.booking.division, now)
     visit.save(update_fields=["status", "arrived_at", "done_at"])
-    tech.save(update_fields=["status", "lat", "lng", "position_at"])
+    tech.save(update_fields=["status", "lat", "lng", "position_at", "busy_until"])
     payload = {"visit": visit.pk, "technician": tech.pk}
     if to == VisitStatus.ON_SITE:
         payload["within_window"] = visit.window_start <= now <= visit.window_end

@@ -10,7 +10,7 @@ from fairdesk.accounts.phone import mask_phone
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page
 from fairdesk.dispatch import selectors, services
-from fairdesk.dispatch.models import JobStatus
+from fairdesk.dispatch.models import JobStatus, VisitStatus
 
 
 def _is_technician(user) -> bool:
@@ -52,15 +52,12 @@ def technician_home(request):
     )
 
 
-VISIT_NEXT = {"en_route": "en_route", "on_site": "on_site", "done": "done"}
-
-
 @login_required(login_url="/admin/login/")
 @user_passes_test(_is_technician, login_url="/admin/login/")
 @require_POST
 def visit_action(request, visit_id: int):
-    to = VISIT_NEXT.get(request.POST.get("action", ""))
-    if to is None:
+    to = request.POST.get("action", "")
+    if to not in {VisitStatus.EN_ROUTE, VisitStatus.ON_SITE, VisitStatus.DONE}:
         raise Http404
     try:
         services.visit_advance(visit_id=visit_id, actor=request.user, to=to)

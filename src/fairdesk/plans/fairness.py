@@ -47,10 +47,12 @@ def rule_findings(rule) -> list[Finding]:
     return found
 
 
-def rules_findings() -> list[Finding]:
+def rules_findings(active: list | None = None) -> list[Finding]:
+    """Findings for the active rules (read here unless the caller already holds them)."""
     from fairdesk.plans.models import ChangeRule
 
-    active = list(ChangeRule.objects.filter(is_active=True).order_by("pk"))
+    if active is None:
+        active = list(ChangeRule.objects.filter(is_active=True).order_by("pk"))
     found = []
     if len(active) != 1:
         found.append(

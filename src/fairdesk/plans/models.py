@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
+from fairdesk.core.money import format_fen
 
 
 class Period(models.TextChoices):
@@ -91,7 +92,7 @@ class PlanPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} {self.get_period_display()} v{self.version} ¥{self.amount_fen / 100:.2f}"
+        return f"{self.plan} {self.get_period_display()} v{self.version} {format_fen(self.amount_fen)}"
 
 
 class ChangeDirection(models.TextChoices):
@@ -198,13 +199,12 @@ class Subscription(models.Model):
     )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("周期"), max_length=5, choices=Period.choices)
-    price = models.ForeignKey(PlanPrice, on_delete=models.PROTECT, related_name="+")
+    price = models.ForeignKey(PlanPrice, on_delete=models.PROTECT, related_name="+")  # what this period cost
     status = models.CharField(
         _("状态"), max_length=8, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
     )
     period_start = models.DateTimeField(_("本期开始"))
     period_end = models.DateTimeField(_("本期结束"))
-    period_charge_fen = models.PositiveIntegerField(_("本期已付（分）"))
     auto_renew = models.BooleanField(_("自动续费"), default=False)
     renewal_notice_at = models.DateTimeField(_("续费提醒时间"), null=True, blank=True)
     renewal_price = models.ForeignKey(
@@ -255,7 +255,7 @@ class PlanAccount(models.Model):
         verbose_name_plural = _("套餐账户")
 
     def __str__(self) -> str:
-        return f"{self.customer} ¥{self.credit_fen / 100:.2f}"
+        return f"{self.customer} {format_fen(self.credit_fen)}"
 
 
 class MoneyStatus(models.TextChoices):
@@ -290,7 +290,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} ¥{self.amount_fen / 100:.2f} {self.status}"
+        return f"{self.provider} {format_fen(self.amount_fen)} {self.status}"
 
 
 class Refund(models.Model):
@@ -311,7 +311,7 @@ class Refund(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} ¥{self.amount_fen / 100:.2f} {self.status}"
+        return f"{self.payment_id} {format_fen(self.amount_fen)} {self.status}"
 
 
 class EntryKind(models.TextChoices):
@@ -345,4 +345,4 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["customer", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.get_kind_display()} ¥{self.amount_fen / 100:.2f}"
+        return f"{self.at:%Y-%m-%d} {self.get_kind_display()} {format_fen(self.amount_fen)}"

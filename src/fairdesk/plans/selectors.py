@@ -97,8 +97,10 @@ def subscription_of(*, customer, subscription_id: int) -> Subscription | None:
     )
 
 
-def ledger_for(*, customer) -> list[LedgerEntry]:
-    return list(LedgerEntry.objects.filter(customer=customer).order_by("at", "pk"))
+def ledger_for(*, customer, latest: int = 20) -> list[LedgerEntry]:
+    """The customer's latest ledger entries, oldest first."""
+    entries = LedgerEntry.objects.filter(customer=customer).order_by("-at", "-pk")[:latest]
+    return list(reversed(entries))
 
 
 def ledger_totals(*, customer=None) -> dict[str, int]:
@@ -121,7 +123,7 @@ def ledger_violations(*, customers=None) -> list[dict]:
         prepaid = (
             Subscription.objects.filter(
                 customer=account.customer_id, status=SubscriptionStatus.ACTIVE
-            ).aggregate(total=Sum("period_charge_fen"))["total"]
+            ).aggregate(total=Sum("price__amount_fen"))["total"]
             or 0
         )
         refunds = totals["refund"] - totals["refund_returned"]

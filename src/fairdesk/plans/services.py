@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
+from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
 from fairdesk.plans import selectors
 from fairdesk.plans.models import (
@@ -91,10 +92,6 @@ def consumed_fen(*, charge_fen: int, start: dt.datetime, end: dt.datetime, at: d
     return charge_fen * elapsed // total
 
 
-def yuan(fen: int) -> str:
-    return f"¥{fen // 100:,}.{fen % 100:02d}"
-
-
 # ------------------------------------------------------------------------------------------------- the quote
 
 
@@ -125,12 +122,10 @@ class Quote:
 def _rule() -> ChangeRule:
     """The one active rule, checked by the fairness rules on every use: an unfair or ambiguous rule (e.g.
     written past validation by raw SQL) stops changes instead of being applied."""
-    from fairdesk.plans.fairness import rule_findings
+    from fairdesk.plans.fairness import rules_findings
 
-    active = list(ChangeRule.objects.filter(is_active=True)[:2])
-    if len(active) != 1:
-        raise CatalogUnfair(_("必须恰好有一条启用的变更规则（现在有 %(n)d 条）。") % {"n": len(active)})
-    findings = rule_findings(active[0])
+    active = list(ChangeRule.objects.filter(is_active=True).order_by("pk"))
+    findings = rules_findings(active)
     if findings:
         raise CatalogUnfair(findings[0].message)
     return active[0]
@@ -216,8 +211,9 @@ def _quote_change(
         return quote, new_price
 
     # immediate: close the period at this second
-    used = consumed_fen(charge_fen=sub.period_charge_fen, start=sub.period_start, end=sub.period_end, at=now)
-    unused = sub.period_charge_fen - used
+    paid = sub.price.amount_fen
+    used = consumed_fen(charge_fen=paid, start=sub.period_start, end=sub.period_end, at=now)
+    unused = paid - used
     elapsed = int((min(now, sub.period_end) - sub.period_start).total_seconds())
     total = int((sub.period_end - sub.period_start).total_seconds())
     quote.lines.append(
@@ -226,7 +222,7 @@ def _quote_change(
             _("%(plan)s 本期未使用部分：%(paid)s − 向下取整(%(paid)s × %(e)d 秒 ÷ %(t)d 秒)")
             % {
                 "plan": sub.plan.display_name,
-                "paid": yuan(sub.period_charge_fen),
+                "paid": format_fen(paid),
                 "e": max(elapsed, 0),
                 "t": total,
             },
@@ -257,13 +253,15 @@ def _quote_change(
     return quote, new_price
 
 
+def local_minute(moment: dt.datetime | str) -> str:
+    """A moment (or its ISO text) as the customer reads it: local time, to the minute."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
 def _when(moment: dt.datetime, key: str = "end") -> dict:
-    return {key: moment.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")}
-
-
-def local_time(iso: str) -> str:
-    """An ISO timestamp as the customer reads it (local time, to the minute)."""
-    return dt.datetime.fromisoformat(iso).astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")
+    return {key: local_minute(moment)}
 
 
 def _period_name(period: str) -> str:
@@ -435,18 +433,17 @@ def refund_mark_paid(*, refund_id: int, actor) -> Refund:
 
 def _close_period(account: PlanAccount, sub: Subscription, at: dt.datetime) -> int:
     """Consume the period up to `at` (per second, rounded down) and give the rest back to credit."""
-    used = consumed_fen(charge_fen=sub.period_charge_fen, start=sub.period_start, end=sub.period_end, at=at)
+    paid = sub.price.amount_fen  # what the period's charge entry took
+    used = consumed_fen(charge_fen=paid, start=sub.period_start, end=sub.period_end, at=at)
     _entry(account, EntryKind.CONSUMPTION, used, sub=sub, description=f"{sub.plan.code} {sub.period}")
-    unused = sub.period_charge_fen - used
+    unused = paid - used
     _entry(account, EntryKind.UNUSED_BACK, unused, sub=sub, description=str(_("未使用部分")))
-    sub.period_charge_fen = 0
     return unused
 
 
 def _start_period(account: PlanAccount, sub: Subscription, price: PlanPrice, start: dt.datetime) -> None:
     sub.price, sub.plan_id, sub.period = price, price.plan_id, price.period
     sub.period_start, sub.period_end = start, period_end_for(start, price.period)
-    sub.period_charge_fen = price.amount_fen
     sub.renewal_notice_at, sub.renewal_price = None, None
     _entry(account, EntryKind.CHARGE, price.amount_fen, sub=sub, description=str(price))
 
@@ -524,7 +521,6 @@ def subscribe(
         price=price,
         period_start=now,
         period_end=period_end_for(now, period),
-        period_charge_fen=0,
         auto_renew=False,
         provider=provider,
         payment_token=payment_token[:64],
@@ -716,7 +712,7 @@ def _renewal_notice(sub: Subscription) -> None:
         ) % {
             "plan": sub.plan.display_name,
             "date": sub.period_end.astimezone(clock.local_zone()).strftime("%Y-%m-%d"),
-            "amount": yuan(price.amount_fen),
+            "amount": format_fen(price.amount_fen),
             "url": auto_renew_off_url(sub),
         }
     message_schedule(

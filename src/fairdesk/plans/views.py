@@ -42,7 +42,7 @@ def _customer(request):
 def _options(action: str, sub, prices: dict) -> list[dict]:
     """What the customer can pick for an action (each a button on the choose page)."""
     options = []
-    if action in ("cancel",):
+    if action == "cancel":
         terms = selectors.plan_settings()
         for method in terms.refund_methods:
             label = _("未用部分退回原支付方式") if method == "original" else _("未用部分转为账户余额")
@@ -79,14 +79,12 @@ def my_plan(request):
     prices = selectors.prices_by_plan()
     credit = account.credit_fen if account else 0
     actions = []
-    for action in ACTIONS:
-        if action == "subscribe" and sub is not None:
-            continue
-        if action != "subscribe" and action != "refund" and sub is None:
-            continue
-        available = bool(_options(action, sub, prices)) if action not in ("cancel", "refund") else True
+    shown = {"subscribe", "refund"} if sub is None else set(ACTIONS) - {"subscribe"}
+    for action in (a for a in ACTIONS if a in shown):
         if action == "refund":
             available = sub is not None or credit > 0
+        else:
+            available = action == "cancel" or bool(_options(action, sub, prices))
         actions.append({"code": action, "label": LABELS[action], "available": available})
     context.update(
         customer=customer,
@@ -94,10 +92,9 @@ def my_plan(request):
         sub=sub,
         credit=credit,
         actions=actions,
-        entries=selectors.ledger_for(customer=customer)[-20:],
+        entries=selectors.ledger_for(customer=customer, latest=20),
         done=LABELS.get(request.GET.get("done", "")),
         done_effective=request.GET.get("effective", "")[:16],
-        off_url=services.auto_renew_off_url(sub) if sub and sub.auto_renew else "",
     )
     return render(request, "plans/my_plan.html", context)
 
@@ -215,7 +212,7 @@ def action_confirm(request, action: str):
         return error_page(request, body["message"], back=back, status=status)
     from django.utils.http import urlencode
 
-    effective = services.local_time(body["effective_at"])
+    effective = services.local_minute(body["effective_at"])
     return redirect(reverse("plans:my_plan") + "?" + urlencode({"done": action, "effective": effective}))
 
 

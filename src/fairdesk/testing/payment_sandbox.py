@@ -1,5 +1,6 @@
 """A local payment service for the demo and the tests: charges and refunds over HTTP JSON, idempotent by key,
-refunds bounded by what was charged. Token `tok_declined` is refused (402), `tok_flaky` fails once with 503.
+refunds bounded by what was charged. Token `tok_declined` is refused (402). `GET /v1/summary` gives the
+totals (what the ledger must agree with).
 
     python -m fairdesk.testing.payment_sandbox --port 8790
 """
@@ -24,7 +25,17 @@ class SandboxState:
         self.by_key: dict[str, tuple[int, dict]] = {}
         self.ids = itertools.count(1)
         self.requests = 0
-        self.flaky_seen: set[str] = set()
+
+    def totals(self) -> dict:
+        """The sandbox's own books: what it charged and refunded."""
+        with self.lock:
+            return {
+                "charged_fen": sum(c["amount_fen"] for c in self.charges.values()),
+                "refunded_fen": sum(r["amount_fen"] for r in self.refunds.values()),
+                "charges": len(self.charges),
+                "refunds": len(self.refunds),
+                "requests": self.requests,
+            }
 
     def charge(self, body: dict) -> tuple[int, dict]:
         amount = body.get("amount_fen")
@@ -83,23 +94,8 @@ def make_handler(state: SandboxState):
             self.wfile.write(raw)
 
         def do_GET(self) -> None:
-            with state.lock:
-                if self.path.startswith("/v1/charges/"):
-                    charge = state.charges.get(self.path.rsplit("/", 1)[-1])
-                    return (
-                        self._send(200, charge) if charge else self._send(404, {"message": "no such charge"})
-                    )
-                if self.path == "/v1/summary":
-                    return self._send(
-                        200,
-                        {
-                            "charged_fen": sum(c["amount_fen"] for c in state.charges.values()),
-                            "refunded_fen": sum(r["amount_fen"] for r in state.refunds.values()),
-                            "charges": len(state.charges),
-                            "refunds": len(state.refunds),
-                            "requests": state.requests,
-                        },
-                    )
+            if self.path == "/v1/summary":
+                return self._send(200, state.totals())
             self._send(404, {"message": "not found"})
 
         def do_POST(self) -> None:
@@ -113,9 +109,6 @@ def make_handler(state: SandboxState):
                 state.requests += 1
                 if key and (self.path, key) in state.by_key:
                     return self._send(*state.by_key[(self.path, key)])
-                if body.get("token") == "tok_flaky" and key not in state.flaky_seen:
-                    state.flaky_seen.add(key)
-                    return self._send(503, {"status": "failed", "message": "try again"})
                 if self.path == "/v1/charges":
                     result = state.charge(body)
                 elif self.path == "/v1/refunds":

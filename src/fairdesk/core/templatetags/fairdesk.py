@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.core.money import format_fen
+
 register = template.Library()
 
 # What customers and staff read in a timeline for an event kind; unknown kinds show as recorded.
@@ -36,11 +38,8 @@ def event_label(kind: str) -> str:
 
 @register.filter
 def fen(amount) -> str:
-    """Integer fen as yuan for people: 3900 → ¥39.00 (no floats on the way)."""
+    """Integer fen as yuan for people (see core.money.format_fen); empty for a missing amount."""
     try:
-        value = int(amount)
+        return format_fen(int(amount))
     except (TypeError, ValueError):
         return ""
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    return f"{sign}¥{value // 100:,}.{value % 100:02d}"

@@ -55,7 +55,7 @@ def test_auto_renew_reminds_seven_days_before_with_a_one_tap_off_link(catalog, c
     jump(first_end)
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ACTIVE and sub.period_start == first_end
-    assert sub.period_charge_fen == 3_900 and sub.renewal_notice_at is None  # next period: a new notice
+    assert sub.price.amount_fen == 3_900 and sub.renewal_notice_at is None  # next period: a new notice
     from fairdesk.plans.models import Payment
 
     assert Payment.objects.count() == 2
@@ -110,11 +110,11 @@ def test_a_new_price_reaches_a_subscriber_only_after_notice(catalog, customer):
     jump(first_end - 7 * DAY)
     jump(first_end)
     sub.refresh_from_db()
-    assert sub.period_charge_fen == 3_900  # still the old price for this period
+    assert sub.price.amount_fen == 3_900  # still the old price for this period
     jump(sub.period_end - 7 * DAY)
     jump(sub.period_end)
     sub.refresh_from_db()
-    assert sub.period_charge_fen == 4_900  # now announced long enough ago
+    assert sub.price.amount_fen == 4_900  # now announced long enough ago
 
 
 def test_an_end_of_period_downgrade_happens_at_the_renewal(catalog, customer):
@@ -127,7 +127,7 @@ def test_an_end_of_period_downgrade_happens_at_the_renewal(catalog, customer):
     assert sub.plan.code == "premium" and sub.pending_plan.code == "basic"
     jump(sub.period_end)
     sub.refresh_from_db()
-    assert (sub.plan.code, sub.period, sub.period_charge_fen) == ("basic", "month", 1_900)
+    assert (sub.plan.code, sub.period, sub.price.amount_fen) == ("basic", "month", 1_900)
 
 
 def test_a_jump_over_several_periods_renews_each_one(catalog, customer):
