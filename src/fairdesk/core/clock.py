@@ -37,8 +37,16 @@ def _test_clock_offset() -> dt.timedelta | None:
     if not getattr(settings, "FAIRDESK_TEST_CLOCK", False):
         return None
     if time.monotonic() - _offset_cache["read"] > TEST_CLOCK_TTL:
+        from django.db import connection
+
         from fairdesk.core.models import TestClock
 
+        if (
+            not _offset_cache.get("table")
+            and TestClock._meta.db_table not in connection.introspection.table_names()
+        ):
+            return None  # not migrated yet (the first `migrate` itself asks the time): real time
+        _offset_cache["table"] = True
         row = TestClock.objects.filter(pk=1).values_list("offset_seconds", flat=True).first()
         _offset_cache["value"] = dt.timedelta(seconds=row) if row else None
         _offset_cache["read"] = time.monotonic()
