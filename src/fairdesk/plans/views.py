@@ -21,7 +21,7 @@ from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.core.pages import error_page
 from fairdesk.plans import selectors, services
-from fairdesk.plans.models import ACTIONS
+from fairdesk.plans.models import ACTIONS, Period
 from fairdesk.plans.providers import SANDBOX_CARD
 
 LABELS = {
@@ -143,9 +143,16 @@ def action_page(request, action: str):
         context["options"] = _options(action, sub, selectors.prices_by_plan())
     elif step == "preview":
         try:
-            context["quote"] = _quote(customer, sub, action, choice, preview=True)
+            quote = _quote(customer, sub, action, choice, preview=True)
         except DomainError as exc:
             context["error"] = str(exc.message)
+        else:
+            target = selectors.plan_by_code(quote.to_plan) if quote.to_plan else None
+            context.update(
+                quote=quote,
+                target=f"{target.display_name} · {Period(quote.to_period).label}" if target else "",
+                loses=_("、").join(quote.loses),
+            )
         context["key"] = uuid.uuid4().hex
     return render(request, "plans/action.html", context)
 
