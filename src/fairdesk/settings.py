@@ -78,6 +78,9 @@ TEMPLATES = [
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'fairdesk.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+# A persistent connection the server dropped (restart, failover, pg_terminate_backend) is replaced before
+# the next request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env_str("DATABASE_URL", _default_sqlite) == _default_sqlite:
     VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

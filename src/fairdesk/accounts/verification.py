@@ -67,6 +67,8 @@ def phone_code_send(*, phone: str, client_ip: str | None = None, language: str =
         recipient=e164,
         kind="otp",
         body=body,
+        secret=code,  # stored sealed, the body only with ****** (notify.services.message_build)
+        expires_at=record.expires_at,  # a late code is useless: never sent after it expired
         urgent=True,
         subject_type="accounts.phonecode",
         subject_id=record.pk,

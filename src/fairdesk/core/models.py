@@ -91,3 +91,22 @@ class TestClock(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.offset_seconds} s"
+
+
+class TaskChain(models.Model):
+    """One self-renewing background chain (a message sending lane, a scheduler lane): which generation is
+    alive and when it last beat. A link of an older generation ends quietly; a chain whose beat is older than
+    the lease is restarted by whichever worker notices (see core/chains.py). Times are machine time."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)  # "<kind>:<lane>", e.g. notify:0
+    generation = models.PositiveIntegerField(_("代"), default=0)
+    beat_at = models.DateTimeField(_("心跳"), null=True, blank=True)
+    started_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
+    state = models.JSONField(_("状态"), default=dict, blank=True)  # the scheduler: when each job last ran
+
+    class Meta:
+        verbose_name = _("后台任务链")
+        verbose_name_plural = _("后台任务链")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.generation}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 
 def home(request):
@@ -23,4 +23,17 @@ def set_language(request):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=False
         )
+    return response
+
+
+@require_safe
+def healthz(request):
+    """Public and cheap: 200 when healthy, 503 when the database is unreachable or background work lags."""
+    from django.http import JsonResponse
+
+    from fairdesk.core import health
+
+    report = health.report()
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
     return response

@@ -6,3 +6,19 @@ class NotifyConfig(AppConfig):
     name = "fairdesk.notify"
     label = "notify"
     verbose_name = _("通知")
+
+    def ready(self) -> None:
+        from fairdesk.core import chains, health
+        from fairdesk.notify import selectors
+        from fairdesk.notify.tasks import KIND, notify_tick
+
+        chains.register(
+            KIND,
+            task=notify_tick,
+            lanes=lambda: list(range(max(1, chains.setting_int("FAIRDESK_NOTIFY_LANES", 1)))),
+        )
+        health.register(
+            "oldest_due_message_age_seconds",
+            selectors.oldest_due_message_age_seconds,
+            limit=lambda: chains.setting_int("FAIRDESK_HEALTH_MAX_DUE_SECONDS", 120),
+        )

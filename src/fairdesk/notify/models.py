@@ -34,7 +34,11 @@ class Message(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     subject_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     title = models.CharField(_("标题"), max_length=120, blank=True)
-    body = models.TextField(_("内容"))
+    body = models.TextField(_("内容"))  # a one-time code appears here only as ******
+    # The body with its secret (a one-time code), encrypted with a key derived from SECRET_KEY; read only by
+    # the sender and emptied once the message is sent, failed, cancelled or expired.
+    sealed_body = models.TextField(_("加密内容"), blank=True, editable=False)
+    expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)  # not sent after this
     urgent = models.BooleanField(_("紧急"), default=False, help_text=_("紧急消息不受免打扰时段限制"))
     due_at = models.DateTimeField(_("应发时间"))
     next_attempt_at = models.DateTimeField(_("下次尝试"), db_index=True)
@@ -95,20 +99,6 @@ class ChannelPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
-
-
-class Ticker(models.Model):
-    """The one row that says which tick chain is alive (see tasks.notify_tick)."""
-
-    generation = models.PositiveIntegerField(default=0)
-    last_tick_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("发送节拍")
-        verbose_name_plural = _("发送节拍")
-
-    def __str__(self) -> str:
-        return f"tick #{self.generation}"
 
 
 class PushSubscription(models.Model):

@@ -40,3 +40,20 @@ def preference_for(*, user) -> dict:
         "has_email": bool(user.email),
         "push_devices": user.push_subscriptions.filter(is_active=True).count(),
     }
+
+
+def oldest_due_message_age_seconds() -> float | None:
+    """How long the longest-waiting due message has waited (None when nothing is due): the health check's
+    measure of whether sending keeps up."""
+    from fairdesk.core import clock
+    from fairdesk.notify.models import MessageStatus
+
+    oldest = (
+        Message.objects.filter(status=MessageStatus.SCHEDULED, next_attempt_at__lte=clock.now())
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return None
+    return round(max((clock.now() - oldest).total_seconds(), 0.0), 1)

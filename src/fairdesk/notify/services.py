@@ -8,12 +8,17 @@ idempotency key, which the gateway uses to drop the duplicate.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
@@ -25,6 +30,26 @@ from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageSta
 
 log = logging.getLogger("fairdesk.notify")
 REMINDER_KINDS = frozenset({"reminder"})
+MASK = "******"
+
+
+def _sealer() -> Fernet:
+    """A key of its own, derived from SECRET_KEY (a new SECRET_KEY makes unsent codes unreadable: they
+    fail)."""
+    digest = hashlib.sha256(f"fairdesk.notify.sealed_body:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _seal(*, body: str, secret: str) -> str:
+    return _sealer().encrypt(json.dumps({"body": body, "secret": secret}).encode()).decode()
+
+
+def _unseal(token: str) -> tuple[str, str] | None:
+    try:
+        sealed = json.loads(_sealer().decrypt(token.encode()))
+    except InvalidToken:
+        return None
+    return sealed["body"], sealed["secret"]
 
 
 def worker_name() -> str:
@@ -42,7 +67,14 @@ def message_build(
     subject_type: str = "",
     subject_id: str | int = "",
     title: str = "",
+    secret: str = "",
+    expires_at: dt.datetime | None = None,
 ) -> Message:
+    """`secret` (a one-time code) is never stored in clear: the body is kept with it masked, and sealed
+    (encrypted) for the sender, who empties the sealed copy once the message is done."""
+    sealed = ""
+    if secret:
+        sealed, body = _seal(body=body, secret=secret), body.replace(secret, MASK)
     due = due_at or clock.now()
     send_at = due
     if channel == Channel.SMS and not urgent:
@@ -52,6 +84,8 @@ def message_build(
         recipient=recipient,
         kind=kind,
         body=body,
+        sealed_body=sealed,
+        expires_at=expires_at,
         title=title,
         urgent=urgent,
         due_at=due,
@@ -80,7 +114,7 @@ def messages_cancel(*, subject_type: str, subject_id: str | int, kinds: list[str
     )
     if kinds:
         pending = pending.filter(kind__in=kinds)
-    return pending.update(status=MessageStatus.CANCELLED)
+    return pending.update(status=MessageStatus.CANCELLED, sealed_body="")
 
 
 def messages_move(*, subject_type: str, subject_id: str | int, kind_prefix: str, delta: dt.timedelta) -> int:
@@ -119,18 +153,36 @@ def _claim_batch(limit: int, worker: str) -> list[Message]:
     )
 
 
-def _deliver(message: Message, subscriptions: dict | None = None) -> SendResult:
+def _deliver(
+    message: Message, subscriptions: dict | None = None, now: dt.datetime | None = None
+) -> SendResult:
     """Talk to the gateway. No database access here: this runs in the sending threads."""
+    if message.expires_at is not None and now is not None and now >= message.expires_at:
+        return SendResult("failed", response="expired before it could be sent")
+    if not message.sealed_body:
+        return _deliver_body(message, message.body, subscriptions)
+    unsealed = _unseal(message.sealed_body)
+    if unsealed is None:
+        return SendResult("failed", response="sealed body unreadable (SECRET_KEY changed)")
+    body, secret = unsealed
+    result = _deliver_body(message, body, subscriptions)
+    # Whatever the gateway echoes goes to the delivery log: never with the code in it.
+    return dataclasses.replace(
+        result,
+        response=result.response.replace(secret, MASK),
+        gateway_id=result.gateway_id.replace(secret, MASK),
+    )
+
+
+def _deliver_body(message: Message, body: str, subscriptions: dict | None) -> SendResult:
     if message.channel == Channel.SMS:
-        return sms_gateway().send(
-            to=message.recipient, body=message.body, key=str(message.id), kind=message.kind
-        )
+        return sms_gateway().send(to=message.recipient, body=body, key=str(message.id), kind=message.kind)
     if message.channel == Channel.EMAIL:
         from django.core.mail import EmailMessage
 
         email = EmailMessage(
             message.title or message.kind,
-            message.body,
+            body,
             to=[message.recipient],
             headers={"Idempotency-Key": str(message.id), "Message-ID": f"<{message.id}@fairdesk>"},
         )
@@ -148,7 +200,7 @@ def _deliver(message: Message, subscriptions: dict | None = None) -> SendResult:
         return send_push(
             subscription=subscription,
             title=message.title or "fairdesk",
-            body=message.body,
+            body=body,
             url="/my/",
             key=str(message.id),
         )
@@ -161,6 +213,8 @@ def _apply(message: Message, result: SendResult, now: dt.datetime) -> str:
     if outcome == "retry" and message.attempts >= settings.FAIRDESK_NOTIFY_MAX_ATTEMPTS:
         outcome = "failed"
     message.claimed_by, message.claimed_at = "", None
+    if outcome != "retry":
+        message.sealed_body = ""  # done with it: the code is gone from the database
     if outcome == "sent":
         message.status, message.sent_at, message.last_error = MessageStatus.SENT, now, ""
         message.gateway_message_id = result.gateway_id[:100]
@@ -182,6 +236,7 @@ _RECORDED_FIELDS = [
     "next_attempt_at",
     "claimed_by",
     "claimed_at",
+    "sealed_body",
 ]
 
 
@@ -216,7 +271,12 @@ def _record_batch(batch: list[Message], results: list[SendResult], worker: str) 
             # The common case in two statements: one UPDATE for the shared fields, one pipelined executemany
             # for the gateway ids (Django's bulk_update builds a CASE per row and field: far slower here).
             Message.objects.filter(id__in=[m.id for m in sent]).update(
-                status=MessageStatus.SENT, sent_at=now, last_error="", claimed_by="", claimed_at=None
+                status=MessageStatus.SENT,
+                sent_at=now,
+                last_error="",
+                claimed_by="",
+                claimed_at=None,
+                sealed_body="",
             )
             table = connection.ops.quote_name(Message._meta.db_table)
             with connection.cursor() as cursor:
@@ -253,7 +313,8 @@ def messages_dispatch_due(
             if not batch:
                 break
             subscriptions = _push_subscriptions(batch)
-            results = list(pool.map(lambda m, subs=subscriptions: _deliver(m, subs), batch))
+            now = clock.now()
+            results = list(pool.map(lambda m, subs=subscriptions, at=now: _deliver(m, subs, at), batch))
             _record_batch(batch, results, worker)
             gone = [
                 subscriptions[m.recipient].pk

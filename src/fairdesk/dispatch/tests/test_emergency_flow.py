@@ -115,14 +115,14 @@ def test_steps_cannot_be_skipped_and_others_jobs_are_out_of_reach(team):
 
 
 def test_the_background_tick_moves_unanswered_offers_on(team, settings):
-    from fairdesk.notify.models import Ticker
-    from fairdesk.notify.tasks import notify_tick
+    from fairdesk.core.models import TaskChain
+    from fairdesk.core.scheduler import scheduler_tick
 
-    Ticker.objects.create(pk=1, generation=7)
+    TaskChain.objects.create(name="scheduler:fast", generation=7)
     with clock.frozen_at(T0):
         first = urgent_assign(urgent=new_request())
     with clock.frozen_at(T0 + dt.timedelta(minutes=settings.FAIRDESK_OFFER_MINUTES + 1)):
-        notify_tick.call(7, 0)
+        assert "dispatch.offers_expire" in scheduler_tick.call(7, "fast")
     assert Job.objects.get(pk=first.pk).status == JobStatus.EXPIRED
     assert Job.objects.filter(urgent=first.urgent, status=JobStatus.OFFERED).get().technician == team[1]
 

@@ -1,6 +1,8 @@
-"""Serve the site and run a background task worker beside it (what `make run` uses).
+"""Serve the site and run the background worker beside it (what `make run` uses).
 
-The worker is a separate process (`manage.py db_worker`); if either process exits, the other is stopped.
+Children: the web server, two `manage.py worker` processes (sending and the fast scheduler lane; the slow
+lane, so that route planning's CPU never holds up a one-time code) and, when payments point at a free local
+port, the payment sandbox. A child that exits is started again (with a line saying so), not the end of all.
 """
 
 import os
@@ -8,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -25,8 +28,22 @@ def _sandbox_is_local() -> bool:
         return sock.connect_ex((url.hostname, url.port)) != 0
 
 
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    restarts: int = 0
+    next_start: float = field(default=0.0)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)  # noqa: S603 - our own manage.py / sandbox
+        self.started = time.monotonic()
+
+
 class Command(BaseCommand):
-    help = "Run the development web server together with a django-tasks database worker."
+    help = "Run the development web server together with the background workers (restarted if they exit)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -37,33 +54,66 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # SIGTERM (from a supervisor or a test) stops both children the same way Ctrl-C does.
+        # SIGTERM (from a supervisor or a test) stops the children the same way Ctrl-C does.
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         manage = [sys.executable, os.path.abspath(sys.argv[0])]
-        processes = []
+        children = []
         if not options["no_worker"]:
-            subprocess.run([*manage, "notify_start"], check=True)  # noqa: S603 - our own manage.py
-            processes.append(subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]))  # noqa: S603 - our own manage.py
+            subprocess.run([*manage, "worker_start"], check=True)  # noqa: S603 - our own manage.py
+            children.append(Child("worker", [*manage, "worker", "--queues", "default,periodic_fast"]))
+            children.append(Child("worker (slow lane)", [*manage, "worker", "--queues", "periodic_slow"]))
         if not options["no_sandbox"] and _sandbox_is_local():
             port = settings.FAIRDESK_PAYMENT_SANDBOX_URL.rsplit(":", 1)[1].split("/")[0]
-            processes.append(
-                subprocess.Popen([sys.executable, "-m", "fairdesk.testing.payment_sandbox", "--port", port])  # noqa: S603
+            children.append(
+                Child(
+                    "payment sandbox",
+                    [sys.executable, "-m", "fairdesk.testing.payment_sandbox", "--port", port],
+                )
             )
-        processes.append(
-            subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])  # noqa: S603 - our own manage.py
+        children.append(
+            Child("web server", [*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])
         )
+        for child in children:
+            child.start()
         self.stdout.write(f"serving http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
+        self.stdout.flush()
         try:
-            while all(process.poll() is None for process in processes):
+            while True:
+                for child in children:
+                    self._watch(child)
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
-            for process in processes:
+            for child in children:
+                if child.process and child.process.poll() is None:
+                    child.process.send_signal(signal.SIGINT)
+            for child in children:
+                if child.process is None:
+                    continue
                 try:
-                    process.wait(timeout=10)
+                    child.process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    child.process.kill()
+
+    def _watch(self, child: Child) -> None:
+        """Start a child again when it has exited; one that keeps dying at once waits longer (up to 30 s)."""
+        now = time.monotonic()
+        if child.process is not None:
+            code = child.process.poll()
+            if code is None:
+                return
+            pid, child.process = child.process.pid, None
+            quick = now - child.started < 10
+            delay = min(2**child.restarts, 30) if quick else 0.5
+            child.restarts = child.restarts + 1 if quick else 0
+            child.next_start = now + delay
+            self.stderr.write(
+                f"serve: {child.name} (pid {pid}) exited with code {code}; restarting in {delay:g} s"
+            )
+            self.stderr.flush()
+            return
+        if now >= child.next_start:
+            child.start()
+            self.stderr.write(f"serve: {child.name} restarted (pid {child.process.pid})")
+            self.stderr.flush()

@@ -1,14 +1,17 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from fairdesk.notify.tasks import ticker_start
 
 
 class Command(BaseCommand):
-    help = "Start (or restart after a crash) the message sending tick that `db_worker` runs every second."
+    help = (
+        "Start (or restart) the background chains: message sending (`--lanes` of them) and the scheduler. "
+        "Workers also start chains that never ran or whose worker died, so this is rarely needed by hand."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--lanes", type=int, default=1, help="parallel sending chains (one per worker)")
+        parser.add_argument(
+            "--lanes", type=int, default=None, help="parallel sending chains (one per worker)"
+        )
 
     def handle(self, *args, **options):
-        generation = ticker_start(lanes=max(1, options["lanes"]))
-        self.stdout.write(f"notify tick generation {generation} enqueued ({options['lanes']} lane(s))")
+        call_command("worker_start", notify_lanes=options["lanes"], stdout=self.stdout)
