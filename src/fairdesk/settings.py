@@ -59,6 +59,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "fairdesk.urls"
 WSGI_APPLICATION = "fairdesk.wsgi.application"
 
+    "fairdesk.core.middleware.RejectNulBytesMiddleware",
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from fairdesk.accounts.models import Role, User
-from fairdesk.accounts.phone import normalize_phone
+from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.core.services import event_record
 
 # The demo's published staff password (printed by load_demo); never used outside the demo data.
@@ -23,8 +23,9 @@ def staff_create(
 
 @transaction.atomic
 def customer_get_or_create(*, phone: str, name: str = "", actor: User | None = None) -> User:
-    """Customers are created the first time we see their verified phone number."""
-    e164 = normalize_phone(phone)
+    """Customers are created the first time we see their verified phone number. A number that is not one
+    is the domain's InvalidInput (a 4xx in the caller's language), never a form ValidationError."""
+    e164 = phone_or_invalid(phone)
     user, created = User.objects.get_or_create(phone=e164, defaults={"name": name, "role": Role.CUSTOMER})
     if created:
         user.set_unusable_password()

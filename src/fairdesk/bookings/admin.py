@@ -24,6 +24,12 @@ class StationScheduleAdmin(AuditedAdmin):
     autocomplete_fields = ("station",)
     search_fields = ("station__name",)
 
+    def save_model(self, request, obj, form, change):
+        from fairdesk.bookings.services import slots_ensure_ahead
+
+        super().save_model(request, obj, form, change)
+        slots_ensure_ahead(station=obj.station)  # a longer horizon or new windows are bookable at once
+
 
 @admin.register(Slot)
 class SlotAdmin(AuditedAdmin):

@@ -19,7 +19,6 @@ from fairdesk.bookings.schemas import (
     ServiceTypeOut,
     SlotOut,
 )
-from fairdesk.core import clock
 from fairdesk.core.idempotency import idempotent_response
 from fairdesk.regions.services import coverage_lookup
 
@@ -71,9 +70,8 @@ def slots(request, address: str, service_type: str, date: dt.date):
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered or coverage.station is None:
         raise services.NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
-    if date < clock.now().astimezone(clock.local_zone()).date():
-        return []
-    return [slot_out(s) for s in services.slots_open_for_day(station=coverage.station, day=date)]
+    # Reads only: a day before today or beyond the station's booking horizon is an empty list.
+    return [slot_out(s) for s in selectors.slots_open_for_day(station=coverage.station, day=date)]
 
 
 @router.post(

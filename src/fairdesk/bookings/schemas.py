@@ -28,8 +28,11 @@ class SlotOut(Schema):
     station: StationRef
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit: a bigger number names no row (and would overflow the driver)
+
+
 class BookingIn(Schema):
-    slot_id: int
+    slot_id: int = Field(..., ge=1, le=MAX_ID)
     service_type: str = Field(..., max_length=40)
     address: str = Field(..., min_length=2, max_length=200)
     phone: str = Field("", max_length=32, description="客户手机号；客户本人调用时可省略")
@@ -37,7 +40,7 @@ class BookingIn(Schema):
 
 
 class RescheduleIn(Schema):
-    slot_id: int
+    slot_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class CancelIn(Schema):

@@ -23,6 +23,29 @@ def slots_open(*, station_id: int, start: dt.datetime, end: dt.datetime) -> list
     )
 
 
+def booking_days(*, station) -> list[dt.date]:
+    """The days a customer may book at this station: today and the next `days_ahead` of its schedule (the
+    periodic job has made their slots; later days have none and are never made on reading)."""
+    from fairdesk.bookings.models import StationSchedule
+
+    days_ahead = (
+        StationSchedule.objects.filter(station=station).values_list("days_ahead", flat=True).first()
+        or StationSchedule._meta.get_field("days_ahead").default
+    )
+    today = clock.now().astimezone(clock.local_zone()).date()
+    return [today + dt.timedelta(days=n) for n in range(days_ahead + 1)]
+
+
+def slots_open_for_day(*, station, day: dt.date) -> list[Slot]:
+    """The day's bookable slots (future, not full). Reads only: a day outside the station's horizon (past,
+    or beyond `days_ahead`) is an empty list."""
+    days = booking_days(station=station)
+    if not days[0] <= day <= days[-1]:
+        return []
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.local_zone())
+    return slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
+
+
 def slots_future(*, station_id: int) -> list[Slot]:
     from fairdesk.core import clock
 

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from fairdesk.accounts.models import STAFF_ROLES, User
+from fairdesk.accounts import permissions
+from fairdesk.accounts.models import User
 from fairdesk.bookings import messages
 from fairdesk.bookings.errors import (
     BookingNotFound,
@@ -48,23 +49,31 @@ def schedule_get_or_create(*, station: Station) -> StationSchedule:
     return schedule
 
 
-def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
-    """Create the day's windows from the station's schedule (idempotent; existing slots are never changed
-    here). Capacity comes from the technicians' shifts (dispatch), or the schedule's fixed number when the
-    station has no shifts at all."""
-    from fairdesk.dispatch.selectors import visit_capacity
-
-    schedule = schedule_get_or_create(station=station)
+def _windows(schedule: StationSchedule, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
     zone = clock.local_zone()
     cursor = dt.datetime.combine(day, schedule.opens_at, tzinfo=zone)
     closing = dt.datetime.combine(day, schedule.closes_at, tzinfo=zone)
     step = dt.timedelta(minutes=schedule.window_minutes)
-    wanted = []
+    windows = []
     while cursor + step <= closing:
-        wanted.append((cursor.astimezone(dt.UTC), (cursor + step).astimezone(dt.UTC)))
+        windows.append((cursor.astimezone(dt.UTC), (cursor + step).astimezone(dt.UTC)))
         cursor += step
+    return windows
+
+
+@transaction.atomic
+def slots_ensure(*, station: Station, days: list[dt.date]) -> int:
+    """Create the windows of these days from the station's schedule (idempotent; existing slots are never
+    changed here) and return how many were created. Capacity comes from the technicians' shifts (dispatch),
+    or the schedule's fixed number when the station has no shifts at all."""
+    from fairdesk.dispatch.selectors import visit_capacity
+
+    schedule = schedule_get_or_create(station=station)
+    wanted = [window for day in days for window in _windows(schedule, day)]
+    if not wanted:
+        return 0
     existing = set(
-        Slot.objects.filter(station=station, start__in=[s for s, _e in wanted]).values_list(
+        Slot.objects.filter(station=station, start__gte=wanted[0][0], start__lte=wanted[-1][0]).values_list(
             "start", flat=True
         )
     )
@@ -79,8 +88,37 @@ def slots_ensure_for_day(*, station: Station, day: dt.date) -> None:
         )
         for n, (start, end) in enumerate(wanted)
     ]
-    if missing:
-        Slot.objects.bulk_create(missing, ignore_conflicts=True)  # a parallel request may have made them
+    # ignore_conflicts: another process running the same job may have made some of them.
+    return len(Slot.objects.bulk_create(missing, ignore_conflicts=True)) if missing else 0
+
+
+def slots_ensure_for_day(*, station: Station, day: dt.date) -> int:
+    return slots_ensure(station=station, days=[day])
+
+
+def slots_ensure_ahead(*, station: Station | None = None) -> int:
+    """Slots ahead, made by the periodic job (and by load_demo and a schedule's save) so that reading a
+    day never writes: for each station, today and the next `days_ahead` days of its schedule. With
+    `station`, that station alone and every day checked (its schedule may have changed); without, only
+    stations whose furthest slot falls short of their horizon are visited, so the job is one query when
+    nothing is due."""
+    from django.db.models import Max
+
+    from fairdesk.bookings.selectors import booking_days
+
+    if station is not None:
+        return slots_ensure(station=station, days=booking_days(station=station))
+    today = clock.now().astimezone(clock.local_zone()).date()
+    default_ahead = StationSchedule._meta.get_field("days_ahead").default
+    created = 0
+    rows = Station.objects.annotate(last=Max("slots__start"))
+    for station_id, last, days_ahead in rows.values_list("pk", "last", "schedule__days_ahead"):
+        horizon = today + dt.timedelta(days=days_ahead or default_ahead)
+        if last is not None and last.astimezone(clock.local_zone()).date() >= horizon:
+            continue
+        target = Station.objects.get(pk=station_id)
+        created += slots_ensure(station=target, days=booking_days(station=target))
+    return created
 
 
 @transaction.atomic
@@ -114,15 +152,6 @@ def service_type_get(code: str) -> ServiceType:
     return service_type
 
 
-def slots_open_for_day(*, station: Station, day: dt.date) -> list[Slot]:
-    """The day's bookable slots (future, not full), creating the day's windows first if needed."""
-    from fairdesk.bookings.selectors import slots_open
-
-    slots_ensure_for_day(station=station, day=day)
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.local_zone())
-    return slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
-
-
 def _take_place(slot_id: int) -> None:
     taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity"), start__gt=clock.now()).update(
         booked=F("booked") + 1
@@ -138,8 +167,10 @@ def _give_back_place(slot_id: int) -> None:
 
 
 def _check_owner(booking: Booking, actor: User) -> None:
-    if actor.role not in STAFF_ROLES and booking.customer_id != actor.pk:
-        raise BookingNotFound(_("没有找到这个预约。"))  # never reveal that someone else's booking exists
+    """Its customer, or staff who act for customers; never reveal that someone else's booking exists."""
+    permissions.check_customer_record(
+        actor, booking.customer_id, write=True, not_found=BookingNotFound(_("没有找到这个预约。"))
+    )
 
 
 @transaction.atomic

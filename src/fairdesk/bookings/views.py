@@ -21,21 +21,17 @@ from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import verified_phone, verify_session
 from fairdesk.bookings import selectors, services
 from fairdesk.bookings.calendar import booking_ics
-from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.selectors import events_for
 from fairdesk.regions.services import coverage_lookup
 
-DAYS_SHOWN = 7
+def _days(station) -> list[dt.date]:
+    """The days the station takes bookings for (its schedule's `days_ahead`)."""
+    return selectors.booking_days(station=station)
 
 
-def _days() -> list[dt.date]:
-    today = clock.now().astimezone(clock.local_zone()).date()
-    return [today + dt.timedelta(days=n) for n in range(DAYS_SHOWN)]
-
-
-def _day(value: str | None) -> dt.date:
-    days = _days()
+def _day(value: str | None, station) -> dt.date:
+    days = _days(station)
     try:
         chosen = dt.date.fromisoformat(value or "")
     except ValueError:
@@ -62,9 +58,11 @@ def book(request):
             return render(request, "bookings/book.html", context)
         context["coverage"] = coverage
         if coverage.covered:
-            day = _day(request.GET.get("date"))
+            day = _day(request.GET.get("date"), coverage.station)
             context.update(
-                days=_days(), day=day, slots=services.slots_open_for_day(station=coverage.station, day=day)
+                days=_days(coverage.station),
+                day=day,
+                slots=selectors.slots_open_for_day(station=coverage.station, day=day),
             )
     return render(request, "bookings/book.html", context)
 
@@ -150,13 +148,13 @@ def booking_detail(request, reference: str):
         "events": events_for(subject_type="bookings.booking", subject_id=booking.pk),
     }
     if request.GET.get("reschedule"):
-        day = _day(request.GET.get("date"))
+        day = _day(request.GET.get("date"), booking.station)
         context.update(
-            days=_days(),
+            days=_days(booking.station),
             day=day,
             slots=[
                 s
-                for s in services.slots_open_for_day(station=booking.station, day=day)
+                for s in selectors.slots_open_for_day(station=booking.station, day=day)
                 if s.pk != booking.slot_id
             ],
             rescheduling=True,
@@ -286,11 +284,11 @@ def hotline(request):
             else:
                 context["coverage"] = coverage
                 if coverage.covered:
-                    day = _day(request.GET.get("date"))
+                    day = _day(request.GET.get("date"), coverage.station)
                     context.update(
-                        days=_days(),
+                        days=_days(coverage.station),
                         day=day,
-                        slots=services.slots_open_for_day(station=coverage.station, day=day),
+                        slots=selectors.slots_open_for_day(station=coverage.station, day=day),
                     )
         context.update(address=address, service_type=service_type)
     return render(request, "bookings/hotline.html", context)

@@ -27,3 +27,20 @@ class InvalidInput(DomainError):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
+
+
+class BadRequest(DomainError):
+    """The request itself is malformed (unreadable body, characters no field may hold)."""
+
+    code = "bad_request"
+    status = 400
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+
+
+class Throttled(DomainError):
+    code = "throttled"
+    status = 429

@@ -8,7 +8,7 @@ import pytest
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import api_token_create, customer_get_or_create, staff_create
 from fairdesk.bookings.models import Booking, Slot
-from fairdesk.bookings.services import service_types_load_demo
+from fairdesk.bookings.services import service_types_load_demo, slots_ensure_ahead
 from fairdesk.core.models import Event
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
@@ -24,6 +24,7 @@ def network():
     division = Division.objects.get(code="321204", valid_until=None)
     station = station_create(name="泰州服务站", address="姜堰区", division=division, hotline="400-100-2000")
     service_area_add(station=station, division=division)
+    slots_ensure_ahead(station=station)  # the periodic job's work; reading slots never makes them
     return station
 
 

@@ -57,6 +57,10 @@ class Command(BaseCommand):
         from fairdesk.dispatch.services import technicians_load_demo
 
         self.stdout.write(f"technicians: {technicians_load_demo()} new (one per station, on shift)")
+        from fairdesk.bookings.services import slots_ensure_ahead
+
+        # Slots are made ahead by a periodic job; once here so a fresh demo can be booked at once.
+        self.stdout.write(f"slots: {slots_ensure_ahead()} new (each station's booking horizon)")
         from fairdesk.plans.services import plans_load_demo
 
         self.stdout.write(f"plans: {plans_load_demo()} new (one change rule for every change: immediate)")
