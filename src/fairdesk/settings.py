@@ -21,8 +21,12 @@ if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env_str("SECRET_KEY")  # required: no default secret outside DEBUG
-    if len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters when DEBUG is off")
+    # Django's deploy check asks for 50 characters and 5 distinct ones; refuse to start below that.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters when DEBUG is off "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -36,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from our own static files (no CDN, no inline script)
+    "csp",
     "fairdesk.core",
     "fairdesk.accounts",
     "fairdesk.regions",
@@ -47,11 +53,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fairdesk.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fairdesk.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -59,7 +67,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "fairdesk.urls"
 WSGI_APPLICATION = "fairdesk.wsgi.application"
 
-    "fairdesk.core.middleware.RejectNulBytesMiddleware",
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -121,7 +128,26 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"  # job photos; served by the web server in production, by Django with DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks: `database` (django-tasks-db; no other service needed) or `rq` (Redis at REDIS_URL, workers
+# `manage.py rqworker <queues> --with-scheduler`, as many as needed on as many machines). Deferred tasks (the
+# chains' next link a second later, `run_after`) wait in RQ's scheduled registry until a worker started
+# --with-scheduler moves them to their queue (every worker may run it; RQ keeps one scheduler active).
+# Queues: `default` (message sending), `periodic_fast` / `periodic_slow` (the core scheduler's lanes).
+FAIRDESK_TASK_QUEUES = ["default", "periodic_fast", "periodic_slow"]
+FAIRDESK_TASKS_BACKEND = env_str("FAIRDESK_TASKS_BACKEND", "database")
+if FAIRDESK_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": FAIRDESK_TASK_QUEUES}}
+elif FAIRDESK_TASKS_BACKEND == "rq":
+    REDIS_URL = env_str("REDIS_URL")  # required with rq, e.g. redis://127.0.0.1:6379/0
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # django-tasks-rq's Job runs the Task object (with RQ's own Job: "'Task' object is not callable").
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # A task running longer than this is stopped (route planning takes seconds per station).
+    _rq_timeout = env_int("FAIRDESK_RQ_JOB_TIMEOUT", 600)
+    RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": _rq_timeout} for name in FAIRDESK_TASK_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": FAIRDESK_TASK_QUEUES}}
+else:
+    raise ImproperlyConfigured(f"FAIRDESK_TASKS_BACKEND={FAIRDESK_TASKS_BACKEND!r} must be database or rq")
 
 # The national 24-hour hotline shown wherever no station's own hotline applies.
 FAIRDESK_NATIONAL_HOTLINE = env_str("FAIRDESK_NATIONAL_HOTLINE", "400-820-0000")
@@ -176,7 +202,30 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts and styles from our own origin only, no inline code or eval.
+# Page scripts live in static/fairdesk/*.js and read their values from data- attributes; htmx is told not to
+# inject its indicator <style> (base.html's htmx-config meta). The one inline <style> Django's admin writes
+# (change_list.html, lists without actions, e.g. for the auditor) is allowed by its hash; a test recomputes it
+# from the installed Django so an upgrade that changes it fails loudly.
+ADMIN_CHANGE_LIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ADMIN_CHANGE_LIST_STYLE_HASH],
+        "img-src": ["'self'", "data:"],  # Swagger UI's and the admin's icons are data: URLs
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if env_str("FAIRDESK_CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env_str("FAIRDESK_CSP_REPORT_URI")]
 
 LOGGING = {
     "version": 1,

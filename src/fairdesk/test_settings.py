@@ -3,7 +3,7 @@
 import os
 
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-long-enough-for-the-deploy-check-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
@@ -13,6 +13,8 @@ from fairdesk.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call services directly; tasks are recorded, not run (the worker is tested as a real process).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": FAIRDESK_TASK_QUEUES}  # noqa: F405
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": None}  # noqa: F405  in-memory

@@ -93,7 +93,7 @@ def live_server(
                 DEBUG="false",
                 SECURE_SSL_REDIRECT="false",
                 SECURE_COOKIES="false",
-                SECRET_KEY=env.get("SECRET_KEY") or "live-server-secret-key-0123456789abcdef",
+                SECRET_KEY=env.get("SECRET_KEY") or "live-server-secret-key-for-the-deploy-check-0123456789",
                 ALLOWED_HOSTS="127.0.0.1,localhost",
             )
             command = [
