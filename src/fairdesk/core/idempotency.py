@@ -7,6 +7,7 @@ always returns exactly the first answer.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 from collections.abc import Callable
@@ -18,6 +19,13 @@ from fairdesk.core.errors import DomainError
 from fairdesk.core.models import IdempotencyRecord
 
 MAX_KEY = 120
+_request: contextvars.ContextVar[str] = contextvars.ContextVar("fairdesk_idempotent_request", default="")
+
+
+def request_identity() -> str:
+    """The idempotent request being run, as "<scope>|<key>" ("" without a key). Services tie what they send to
+    an outside provider to it, so that the same request retried after a crash is recognised there too."""
+    return _request.get()
 
 
 class IdempotencyConflict(DomainError):
@@ -45,7 +53,11 @@ def run_idempotent(
                     _("这个 Idempotency-Key 已用于另一个请求。"), code="idempotency_key_reused"
                 ) from None
             return record.status_code, record.body
-        status, body = _run(handler)
+        token = _request.set(f"{scope}|{key}")
+        try:
+            status, body = _run(handler)
+        finally:
+            _request.reset(token)
         record.status_code, record.body = status, body
         record.save(update_fields=["status_code", "body"])
         return status, body

@@ -75,10 +75,11 @@ class PaymentAdmin(ReadOnlyAdmin):
         "refunded_fen",
         "status",
         "external_id",
+        "idempotency_key",
         "created_at",
     )
-    list_filter = ("provider", "status")
-    search_fields = ("customer__phone", "external_id")
+    list_filter = ("provider", "status")  # pending ones older than 15 minutes are `reconcile_payments`' work
+    search_fields = ("customer__phone", "external_id", "idempotency_key")
 
 
 @admin.register(Refund)

@@ -9,8 +9,11 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from fairdesk.core import periodic
+        from fairdesk.plans.reconcile import reconcile_job
         from fairdesk.plans.services import refunds_send, renewal_reminders_send, renewals_run
 
         periodic.register("plans.renewal_reminders", renewal_reminders_send)
         periodic.register("plans.renewals", renewals_run)
         periodic.register("plans.refunds", refunds_send)
+        # Our books against the provider's; settles by the rule in plans/reconcile.py (calls the provider).
+        periodic.register("plans.reconcile_payments", reconcile_job, every_seconds=300)

@@ -259,9 +259,12 @@ class PlanAccount(models.Model):
 
 
 class MoneyStatus(models.TextChoices):
-    PENDING = "pending", _("处理中")  # sent to the provider (or waiting for staff), not confirmed yet
+    PENDING = "pending", _("处理中")  # intent committed / sent to the provider (or waiting for staff)
     SUCCEEDED = "succeeded", _("成功")
     FAILED = "failed", _("失败")  # final; nothing moved
+    # Payments only, final: the provider took it but the change it paid for never happened; the reconciler
+    # gave it back in full to where it came from (a Refund row records the provider's refund).
+    VOIDED = "voided", _("已原路退回")
 
 
 class Payment(models.Model):
@@ -273,7 +276,12 @@ class Payment(models.Model):
         _("状态"), max_length=10, choices=MoneyStatus.choices, default=MoneyStatus.PENDING
     )
     external_id = models.CharField(_("渠道单号"), max_length=64, blank=True)
+    # The provider's key: "pay-<random uuid>" of this row, committed before the provider is called, so a
+    # rollback can never make a later, different payment reuse it.
     idempotency_key = models.CharField(max_length=80, unique=True)
+    # Which request this pays for (a hash of the caller's scope + Idempotency-Key, or of the renewal): the
+    # same request retried after a crash finds its pending intent and the provider replays, not charges.
+    request_key = models.CharField(max_length=64, blank=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,13 +1,16 @@
 """Payment providers behind one interface. `sandbox` speaks HTTP JSON to a payment service (the local one in
 `fairdesk.testing.payment_sandbox` for the demo and tests); `offline` is staff recording money taken at the
-counter and paying refunds out by hand. A real provider adapter implements the same two calls.
+counter and paying refunds out by hand. A real provider adapter implements the same calls.
 
-Every call carries an idempotency key, so a retry after a timeout never charges or refunds twice."""
+Every call carries an idempotency key, so a retry after a timeout never charges or refunds twice. The keys
+come from intents committed before the call (`services._collect`), never from something a rollback can undo.
+Reconciliation reads the provider's own records back: by idempotency key and as a list."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import urllib3
 from django.conf import settings
@@ -30,6 +33,25 @@ class ProviderResult:
     status: str  # "succeeded" | "pending" | "failed"
     external_id: str = ""
     message: str = ""
+    code: str = ""  # the provider's error code, e.g. "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class ProviderRecord:
+    """A charge or refund as the provider's books have it."""
+
+    external_id: str
+    key: str
+    amount_fen: int
+    refunded_fen: int = 0
+    charge: str = ""  # refunds: the charge refunded
+    metadata: dict | None = None
+    created: str = ""
+
+
+class ProviderUnreachable(PaymentFailed):
+    code = "provider_unreachable"
+    status = 503
 
 
 class SandboxProvider:
@@ -37,6 +59,53 @@ class SandboxProvider:
 
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url = (base_url or settings.FAIRDESK_PAYMENT_SANDBOX_URL).rstrip("/")
+
+    def _get(self, path: str, fields: dict) -> dict:
+        try:
+            response = http_pool().request(
+                "GET",
+                f"{self.base_url}{path}?{urlencode(fields, doseq=True)}",
+                timeout=urllib3.Timeout(connect=2, read=10),
+            )
+            data = json.loads(response.data or b"{}")
+        except (ValueError, *HTTP_ERRORS) as exc:
+            raise ProviderUnreachable(_("支付服务暂时无法连接，请稍后再试。")) from exc
+        if response.status != 200:
+            raise ProviderUnreachable(_("支付服务暂时无法连接，请稍后再试。"))
+        return data
+
+    def records_by_keys(self, kind: str, keys: list[str]) -> list[ProviderRecord]:
+        """The `charges` or `refunds` made under these idempotency keys (one request)."""
+        if not keys:
+            return []
+        return [_record(row) for row in self._get(f"/v1/{kind}", {"key": keys}).get("data", [])]
+
+    def _records(self, kind: str, *, key: str | None = None) -> list[ProviderRecord]:
+        """One record by idempotency key, or every record (paged, oldest first)."""
+        if key is not None:
+            return self.records_by_keys(kind, [key])
+        records: list[ProviderRecord] = []
+        after = ""
+        while True:
+            page = self._get(f"/v1/{kind}", {"limit": "1000", **({"starting_after": after} if after else {})})
+            records += [_record(row) for row in page.get("data", [])]
+            if not page.get("has_more") or not records:
+                return records
+            after = records[-1].external_id
+
+    def charge_by_key(self, key: str) -> ProviderRecord | None:
+        found = self._records("charges", key=key)
+        return found[0] if found else None
+
+    def refund_by_key(self, key: str) -> ProviderRecord | None:
+        found = self._records("refunds", key=key)
+        return found[0] if found else None
+
+    def charges(self) -> list[ProviderRecord]:
+        return self._records("charges")
+
+    def refunds(self) -> list[ProviderRecord]:
+        return self._records("refunds")
 
     def _post(self, path: str, body: dict) -> tuple[int, dict]:
         try:
@@ -56,14 +125,20 @@ class SandboxProvider:
         except ValueError:
             return response.status, {}
 
-    def charge(self, *, amount_fen: int, token: str, key: str) -> ProviderResult:
-        status, data = self._post(
-            "/v1/charges",
-            {"amount_fen": amount_fen, "currency": "CNY", "token": token, "idempotency_key": key},
-        )
+    def charge(
+        self, *, amount_fen: int, token: str, key: str, metadata: dict | None = None
+    ) -> ProviderResult:
+        body = {"amount_fen": amount_fen, "currency": "CNY", "token": token, "idempotency_key": key}
+        if metadata:
+            body["metadata"] = metadata
+        status, data = self._post("/v1/charges", body)
         if status in (200, 201) and data.get("status") == "succeeded":
             return ProviderResult("succeeded", str(data.get("id", "")))
-        return ProviderResult("failed", str(data.get("id", "")), str(data.get("message", status)))
+        if status >= 500:
+            return ProviderResult("pending", "", str(status))  # unknown: the reconciler asks again later
+        return ProviderResult(
+            "failed", str(data.get("id", "")), str(data.get("message", status)), str(data.get("code", ""))
+        )
 
     def refund(self, *, external_id: str, amount_fen: int, key: str) -> ProviderResult:
         status, data = self._post(
@@ -76,13 +151,27 @@ class SandboxProvider:
         return ProviderResult("failed", "", str(data.get("message", status)))
 
 
+def _record(row: dict) -> ProviderRecord:
+    return ProviderRecord(
+        external_id=str(row.get("id", "")),
+        key=str(row.get("key", "")),
+        amount_fen=int(row.get("amount_fen") or 0),
+        refunded_fen=int(row.get("refunded_fen") or 0),
+        charge=str(row.get("charge", "")),
+        metadata=row.get("metadata") or {},
+        created=str(row.get("created", "")),
+    )
+
+
 class OfflineProvider:
     """Money handled by staff: a charge is recorded as received by the staff member who took it; a refund
     waits until staff mark it paid out (admin action)."""
 
     name = "offline"
 
-    def charge(self, *, amount_fen: int, token: str, key: str) -> ProviderResult:
+    def charge(
+        self, *, amount_fen: int, token: str, key: str, metadata: dict | None = None
+    ) -> ProviderResult:
         return ProviderResult("succeeded", f"offline-{key}")
 
     def refund(self, *, external_id: str, amount_fen: int, key: str) -> ProviderResult:

@@ -109,10 +109,13 @@ def ledger_totals(*, customer=None) -> dict[str, int]:
     return {kind: int(sums.get(kind) or 0) for kind in EntryKind.values}
 
 
-def ledger_violations(*, customers=None) -> list[dict]:
-    """Accounts where payments − refunds − consumed ≠ credit + prepaid, or the ledger disagrees with the
-    money the providers moved. Empty means the books balance."""
+def ledger_violations(*, customers=None, provider: bool = True) -> list[dict]:
+    """Accounts where payments − refunds − consumed ≠ credit + prepaid, or the ledger disagrees with our
+    payment rows, or (with `provider`) our payment rows disagree with the provider's own records under the
+    same keys (a booked payment or refund it lacks or has at another amount; a payment not booked that it
+    charged). Empty means the books balance. Asks the provider by key only (fine with a shared sandbox)."""
     from fairdesk.plans.models import MoneyStatus, Payment, PlanAccount, Refund
+    from fairdesk.plans.reconcile import provider_disagreements
 
     accounts = PlanAccount.objects.all()
     if customers is not None:
@@ -138,18 +141,32 @@ def ledger_violations(*, customers=None) -> list[dict]:
         refunded = (
             Refund.objects.filter(payment__customer=account.customer_id)
             .filter(~Q(status=MoneyStatus.FAILED))
+            .exclude(payment__status=MoneyStatus.VOIDED)  # a voided payment never reached the ledger
             .aggregate(total=Sum("amount_fen"))["total"]
             or 0
         )
+        at_provider = []
+        if provider:
+            at_provider = provider_disagreements(
+                Payment.objects.filter(customer=account.customer_id),
+                Refund.objects.filter(payment__customer=account.customer_id).select_related("payment"),
+            )
         checks = {
             "balance": balance == account.credit_fen + prepaid,
             "credit": credit == account.credit_fen,
             "payments": paid == totals["payment"],
             "refunds": refunded == refunds,
+            "provider": not at_provider,
         }
         if not all(checks.values()):
             problems.append(
-                {"customer": account.customer_id, **checks, "totals": totals, "credit": account.credit_fen}
+                {
+                    "customer": account.customer_id,
+                    **checks,
+                    "totals": totals,
+                    "credit": account.credit_fen,
+                    "at_provider": at_provider,
+                }
             )
     return problems
 

@@ -14,24 +14,37 @@ the account — the unused part and any credit — goes back to the original pay
 
 Serialisation: every use case first locks the customer's `PlanAccount` row, then the subscription, so two
 requests for one customer run one after the other on PostgreSQL (SELECT … FOR UPDATE) and SQLite (one writer).
-Provider calls carry idempotency keys built from the account's version, so a retried request never charges
-twice."""
+
+Money from outside (Stripe / Kill Bill style): intent → provider → confirm. `_collect` first writes a
+pending `Payment` with its own random key (`pay-<uuid>`) and, on PostgreSQL, COMMITS it through a connection
+of its own while the use case waits; then calls the provider with that key; then the use case's transaction
+confirms it and books the ledger. The intent also carries the request it pays for (the caller's scope +
+Idempotency-Key, or the renewal's subscription and period): the same request retried after a crash finds its
+pending intent and the provider replays the first charge; a different request never meets an old key. If the
+use case dies after the provider charged, the intent stays pending with the money at the provider:
+`reconcile.py` settles it. Where the intent cannot be committed apart (SQLite's single writer; a customer
+created in this same request), it lives in the use case's transaction and the reconciler finds a crashed
+charge through the provider's list instead."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import logging
+import uuid
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
+from fairdesk.core.idempotency import request_identity
 from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
 from fairdesk.plans import selectors
@@ -304,31 +317,158 @@ def _save_account(account: PlanAccount) -> None:
     account.save(update_fields=["credit_fen", "version"])
 
 
-def _collect(account: PlanAccount, amount: int, *, provider: str, token: str, actor, sub=None) -> None:
-    """Take `amount` from the customer through the provider into their credit (inside the caller's lock)."""
+log = logging.getLogger("fairdesk.plans")
+_APART = "plans_intent"  # the alias of the short-lived connection that commits payment intents
+
+
+def _request_key(customer_id: int, request: str) -> str:
+    return hashlib.sha256(f"{customer_id}|{request}".encode()).hexdigest() if request else ""
+
+
+def _intent_commit_apart(fields: dict) -> int | None:
+    """Insert a payment intent and COMMIT it now through a connection of its own, while the use case's
+    transaction (holding the customer's lock) waits; returns its id. None where that cannot be done: not
+    PostgreSQL (SQLite's one writer is the use case), or the customer row is not committed yet (its foreign
+    key fails at commit). A lock timeout guards against ever waiting on our own transaction."""
+    if connection.vendor != "postgresql":
+        return None
+    other = connection.copy(alias=_APART)
+    connections[_APART] = other
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        with transaction.atomic(using=_APART):
+            return Payment.objects.using(_APART).create(**fields).pk
+    except DatabaseError as exc:
+        log.info("payment intent kept in the use case's transaction: %s", exc)
+        return None
+    finally:
+        del connections[_APART]
+        other.close()
+
+
+def _intent_update_apart(payment_id: int, **values) -> None:
+    """Record what became of a committed intent when the use case is about to be rolled back (a refused card):
+    through its own connection, so the answer survives the rollback."""
+    other = connection.copy(alias=_APART)
+    connections[_APART] = other
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        with transaction.atomic(using=_APART):
+            Payment.objects.using(_APART).filter(pk=payment_id, status=MoneyStatus.PENDING).update(**values)
+    except DatabaseError:  # the reconciler will find it pending and ask the provider
+        log.exception("could not record the outcome of payment intent %s", payment_id)
+    finally:
+        del connections[_APART]
+        other.close()
+
+
+def _payment_intent(account: PlanAccount, amount: int, provider: str, request: str) -> tuple[Payment, bool]:
+    """The pending payment to charge under: the one this same request left pending (a retry after a crash),
+    else a new one with a fresh key. Returns it and whether it is committed (outlives this transaction)."""
+    request_key = _request_key(account.customer_id, request)
+    if request_key:
+        earlier = (
+            Payment.objects.filter(
+                customer_id=account.customer_id, request_key=request_key, status=MoneyStatus.PENDING
+            )
+            .order_by("pk")
+            .first()
+        )
+        if earlier is not None:
+            return earlier, True
+    fields = {
+        "customer_id": account.customer_id,
+        "provider": provider,
+        "amount_fen": amount,
+        "status": MoneyStatus.PENDING,
+        "idempotency_key": f"pay-{uuid.uuid4().hex}",
+        "request_key": request_key,
+        "created_at": clock.now(),
+    }
+    committed_id = _intent_commit_apart(fields)
+    if committed_id is not None:
+        return Payment.objects.get(pk=committed_id), True
+    return Payment.objects.create(**fields), False
+
+
+def _collect(
+    account: PlanAccount,
+    amount: int,
+    *,
+    provider: str,
+    token: str,
+    actor,
+    sub=None,
+    request: str | None = None,
+) -> None:
+    """Take `amount` from the customer through the provider into their credit (inside the caller's lock):
+    intent (committed first where possible) → provider call with the intent's key → confirm here.
+    `request` names what is paid for (default: the idempotent API/page request being run)."""
     if amount <= 0:
         return
-    key = f"pay-{account.uid.hex}-v{account.version}"  # the same request retried after a crash: the same key
-    result = provider_for(provider).charge(amount_fen=amount, token=token, key=key)
+    if provider == Provider.OFFLINE:  # staff took the money at the counter: nothing outside to reconcile
+        key = f"pay-{uuid.uuid4().hex}"
+        payment = Payment.objects.create(
+            customer_id=account.customer_id,
+            provider=provider,
+            amount_fen=amount,
+            status=MoneyStatus.SUCCEEDED,
+            external_id=f"offline-{key}",
+            idempotency_key=key,
+            recorded_by=actor,
+        )
+        _entry(account, EntryKind.PAYMENT, amount, sub=sub, description=f"offline {key}", payment=payment)
+        return
+    request = request_identity() if request is None else request
+    intent, committed = _payment_intent(account, amount, provider, request)
+    try:
+        result = provider_for(provider).charge(
+            amount_fen=intent.amount_fen,
+            token=token,
+            key=intent.idempotency_key,
+            metadata={"customer": account.customer_id, "payment": intent.pk},
+        )
+    except PaymentFailed:
+        result = None
+    if result is None or result.status == "pending":  # charged or not, we cannot tell yet
+        raise PaymentFailed(
+            _("支付结果暂时无法确认，这次没有办理；如果已经扣款，会自动退回原支付方式。"),
+            code="payment_unconfirmed",
+        )
     if result.status != "succeeded":
+        if committed:
+            _intent_update_apart(intent.pk, status=MoneyStatus.FAILED, external_id=result.external_id[:64])
         raise PaymentFailed(_("支付没有成功（%(why)s），什么都没有改变。") % {"why": result.message or "-"})
-    payment = Payment.objects.create(
-        customer_id=account.customer_id,
-        provider=provider,
-        amount_fen=amount,
-        status=MoneyStatus.SUCCEEDED,
-        external_id=result.external_id,
-        idempotency_key=key,
-        recorded_by=actor if provider == Provider.OFFLINE else None,
-    )
+    payment = Payment.objects.select_for_update().get(pk=intent.pk)
+    if payment.status != MoneyStatus.PENDING:  # the reconciler gave an old intent back meanwhile
+        raise PaymentFailed(_("这笔支付已原路退回，请重新办理。"), code="payment_voided")
+    payment.status, payment.external_id = MoneyStatus.SUCCEEDED, result.external_id
+    payment.save(update_fields=["status", "external_id"])
     _entry(
         account,
         EntryKind.PAYMENT,
-        amount,
+        payment.amount_fen,
         sub=sub,
         description=f"{provider} {payment.external_id}",
         payment=payment,
     )
+    # A retry whose amount moved (the prorated part of a second later) keeps the first charge and settles
+    # the difference: the rest is charged as its own payment, a surplus goes straight back.
+    rest = amount - payment.amount_fen
+    if rest > 0:
+        _collect(
+            account,
+            rest,
+            provider=provider,
+            token=token,
+            actor=actor,
+            sub=sub,
+            request=f"{request}+rest" if request else "",
+        )
+    elif rest < 0:
+        _refund(account, -rest, sub=sub)
 
 
 def _refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
@@ -360,12 +500,10 @@ def _refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
 
 def _send_soon(refund_ids: list[int]) -> None:
     """Right after the change commits; a failure here must not turn a done change into an error page."""
-    import logging
-
     try:
         refunds_send(refund_ids=refund_ids)
     except Exception:  # the periodic job retries whatever is still pending
-        logging.getLogger("fairdesk.plans").exception("sending refunds %s failed", refund_ids)
+        log.exception("sending refunds %s failed", refund_ids)
 
 
 def refunds_send(*, refund_ids: list[int] | None = None, limit: int = 100) -> int:
@@ -829,6 +967,7 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
                     token=sub.payment_token,
                     actor=None,
                     sub=sub,
+                    request=f"renewal:{sub.pk}:{end.isoformat()}",
                 )
         except PaymentFailed:
             price, reason = None, "payment_failed"
