@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from fairdesk.accounts import verification
-from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
+from fairdesk.accounts.api_auth import is_json_write
+from fairdesk.accounts.sessions import session_sign_in
+from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 
 router = Router(tags=["phone verification"])
@@ -24,6 +27,17 @@ class ErrorOut(Schema):
     message: str
 
 
+class NotJson(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+def _json_only(request) -> None:
+    """These two set up a session: a cross-site form must not be able to do it (see `is_json_write`)."""
+    if not is_json_write(request):
+        raise NotJson(_("请求体必须是 JSON（Content-Type: application/json）。"))
+
+
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
@@ -34,10 +48,13 @@ def _scope(request) -> str:
 
 
 @router.post(
-    "/auth/sms-code", response={202: dict, 422: ErrorOut, 429: ErrorOut}, summary="Send a one-time code"
+    "/auth/sms-code",
+    response={202: dict, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Send a one-time code",
 )
 def sms_code(request, body: CodeRequest, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """A replay with the same `Idempotency-Key` returns the first answer and sends no second code."""
+    _json_only(request)
 
     def handler():
         verification.phone_code_send(
@@ -53,9 +70,12 @@ def sms_code(request, body: CodeRequest, idempotency_key: str | None = Header(No
     return Status(status, data)
 
 
-@router.post("/auth/verify", response={200: dict, 422: ErrorOut, 429: ErrorOut}, summary="Verify the code")
+@router.post(
+    "/auth/verify",
+    response={200: dict, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Verify the code",
+)
 def verify(request, body: CodeCheck):
-    phone = verification.phone_code_verify(phone=body.phone, code=body.code)
-    request.session.cycle_key()
-    request.session[VERIFIED_PHONE_SESSION_KEY] = phone
+    _json_only(request)
+    phone = session_sign_in(request, body.phone, body.code)
     return Status(200, {"verified": True, "phone": phone})

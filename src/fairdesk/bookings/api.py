@@ -5,9 +5,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 
+from fairdesk.accounts import permissions
 from fairdesk.accounts.api_auth import api_auth
-from fairdesk.accounts.models import STAFF_ROLES
-from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.bookings import selectors, services
 from fairdesk.bookings.errors import InvalidInput
 from fairdesk.bookings.schemas import (
@@ -86,12 +85,9 @@ def booking_create(
     actor = request.api_user
 
     def handler():
-        if actor.role in STAFF_ROLES:
-            if not body.phone:
-                raise InvalidInput(_("代客预约需要填写客户手机号。"), code="phone_required")
-            customer = customer_get_or_create(phone=body.phone, name=body.name, actor=actor)
-        else:
-            customer = actor
+        if not permissions.is_customer(actor) and not body.phone:
+            raise InvalidInput(_("代客预约需要填写客户手机号。"), code="phone_required")
+        customer = permissions.acting_customer(actor, body.phone, write=True, name=body.name)
         booking = services.booking_create(
             customer=customer,
             slot_id=body.slot_id,

@@ -4,30 +4,40 @@ call a service, and render; every rule lives in the services."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from fairdesk.accounts import verification
-from fairdesk.accounts.models import Role
+from fairdesk.accounts import permissions, verification
+from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone, normalize_phone
 from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
-from fairdesk.accounts.sessions import verified_phone, verify_session
+from fairdesk.accounts.sessions import page_actor, session_customer, verified_phone, verify_session
 from fairdesk.bookings import selectors, services
 from fairdesk.bookings.calendar import booking_ics
+from fairdesk.bookings.models import UrgentStatus
 from fairdesk.core.errors import DomainError
+from fairdesk.core.pages import error_page
 from fairdesk.core.selectors import events_for
 from fairdesk.regions.services import coverage_lookup
+
 
 def _days(station) -> list[dt.date]:
     """The days the station takes bookings for (its schedule's `days_ahead`)."""
     return selectors.booking_days(station=station)
+
+
+def _day_links(days: list[dt.date], **params: str) -> list[tuple[dt.date, str]]:
+    """Each day's link keeps what the person typed, encoded: an address with `#`, `&`, `?`, `%`, `+` or an
+    emoji comes back exactly as it was (never glued into a query string by hand)."""
+    return [(day, "?" + urlencode({**params, "date": day.isoformat()})) for day in days]
 
 
 def _day(value: str | None, station) -> dt.date:
@@ -60,7 +70,7 @@ def book(request):
         if coverage.covered:
             day = _day(request.GET.get("date"), coverage.station)
             context.update(
-                days=_days(coverage.station),
+                day_links=_day_links(_days(coverage.station), address=address, service_type=service_type),
                 day=day,
                 slots=selectors.slots_open_for_day(station=coverage.station, day=day),
             )
@@ -89,30 +99,33 @@ def book_confirm(request):
         customer = customer_get_or_create(phone=phone, name=data.get("name", ""))
         booking = services.booking_create(
             customer=customer,
-            slot_id=int(data.get("slot_id") or 0),
+            slot_id=_int(data.get("slot_id")),
             service_type_code=data.get("service_type", ""),
             address=data.get("address", ""),
             contact_name=data.get("name", ""),
             actor=customer,
         )
     except DomainError as exc:
-        message = str(exc.message)
-        query = request.POST.copy()
-        for key in ("csrfmiddlewaretoken", "code"):
-            query.pop(key, None)
-        context = {"error": message, "back": reverse("bookings:book") + "?" + query.urlencode()}
-        return render(
-            request, "bookings/error.html", context, status=409 if "full" in getattr(exc, "code", "") else 422
+        # Back to the same address, service and day; never the name or phone (no personal data in URLs).
+        back = reverse("bookings:book") + "?" + urlencode(
+            {key: data.get(key, "") for key in ("address", "service_type", "date") if data.get(key)}
         )
+        return error_page(request, exc, back=back)
     return redirect("bookings:detail", reference=booking.reference)
 
 
-def _own_booking(request, reference: str):
+def _own_booking(request, reference: str, *, write: bool = False):
+    """The booking if this person may see it (and change it, with `write`): its customer, or staff whose role
+    reads (auditor) or acts for customers (agent, manager). Anyone else gets 404, an auditor's change 403."""
     booking = selectors.booking_by_reference(reference=reference)
-    phone = verified_phone(request)
-    is_staff = request.user.is_authenticated and request.user.is_staff
-    if booking is None or not (is_staff or (phone and booking.customer.phone == phone)):
+    if booking is None:
         raise Http404
+    try:
+        permissions.check_customer_record(page_actor(request), booking.customer_id, write=write)
+    except permissions.Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError:
+        raise Http404 from None
     return booking
 
 
@@ -129,7 +142,7 @@ def my_bookings(request):
         return render(request, "bookings/my.html", {})
     from fairdesk.notify.selectors import preference_for
 
-    customer = user_by_phone(phone=phone)
+    customer = session_customer(request)
     bookings = selectors.bookings_for_customer(customer_id=customer.pk) if customer else []
     context = {
         "bookings": bookings,
@@ -150,7 +163,7 @@ def booking_detail(request, reference: str):
     if request.GET.get("reschedule"):
         day = _day(request.GET.get("date"), booking.station)
         context.update(
-            days=_days(booking.station),
+            day_links=_day_links(_days(booking.station), reschedule="1"),
             day=day,
             slots=[
                 s
@@ -162,21 +175,15 @@ def booking_detail(request, reference: str):
     return render(request, "bookings/detail.html", context)
 
 
-def _actor(request, booking):
-    if request.user.is_authenticated and request.user.is_staff:
-        return request.user
-    return booking.customer
-
-
 @require_POST
 def booking_cancel(request, reference: str):
-    booking = _own_booking(request, reference)
+    booking = _own_booking(request, reference, write=True)
     try:
         services.booking_cancel(
-            reference=booking.reference, actor=_actor(request, booking), reason=request.POST.get("reason", "")
+            reference=booking.reference, actor=page_actor(request), reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=409)
+        return error_page(request, exc, back=reverse("bookings:detail", args=[booking.reference]))
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return redirect(target)  # the hotline console returns to the caller's page
@@ -185,16 +192,16 @@ def booking_cancel(request, reference: str):
 
 @require_POST
 def booking_reschedule(request, reference: str):
-    booking = _own_booking(request, reference)
+    booking = _own_booking(request, reference, write=True)
     try:
         services.booking_reschedule(
             reference=booking.reference,
-            slot_id=int(request.POST.get("slot_id") or 0),
-            actor=_actor(request, booking),
+            slot_id=_int(request.POST.get("slot_id")),
+            actor=page_actor(request),
         )
     except DomainError as exc:
         back = reverse("bookings:detail", args=[booking.reference]) + "?reschedule=1"
-        return render(request, "bookings/error.html", {"error": str(exc.message), "back": back}, status=409)
+        return error_page(request, exc, back=back)
     return redirect("bookings:detail", reference=booking.reference)
 
 
@@ -214,14 +221,16 @@ def help_now(request):
                 address=request.POST.get("address", ""),
                 description=request.POST.get("description", ""),
                 contact_name=request.POST.get("name", ""),
+                client_ip=request.META.get("REMOTE_ADDR"),
             )
         except DomainError as exc:
             return render(
                 request, "bookings/help_now.html", {"error": str(exc.message), "form": request.POST}
             )
-        from fairdesk.dispatch.services import urgent_assign
+        if urgent.status == UrgentStatus.QUEUED:  # a held one waits for an agent's call (urgent_confirm)
+            from fairdesk.dispatch.services import urgent_assign
 
-        urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
+            urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
         return redirect("bookings:urgent", reference=urgent.reference)
     return render(request, "bookings/help_now.html", {"form": {}})
 
@@ -244,14 +253,20 @@ def urgent_status(request, reference: str):
     return render(request, "bookings/urgent.html", context)
 
 
-def _is_agent(user) -> bool:
-    return (
-        user.is_authenticated and user.is_active and user.role in {Role.AGENT, Role.DISPATCHER, Role.MANAGER}
-    )
+def _int(value: str | None) -> int:
+    """A number from a form; anything else is 0, which no row has (the service then says what is wrong)."""
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_agent, login_url="/admin/login/")
+def _hotline_url(phone: str, **params: str) -> str:
+    return reverse("bookings:hotline") + "?" + urlencode({"phone": phone, **params})
+
+
+@page_requires(permissions.HOTLINE)
 def hotline(request):
     """The agent's console: who is calling, their history, and the same booking rules as self-service."""
     phone_input = request.GET.get("phone", "").strip()
@@ -286,7 +301,9 @@ def hotline(request):
                 if coverage.covered:
                     day = _day(request.GET.get("date"), coverage.station)
                     context.update(
-                        days=_days(coverage.station),
+                        day_links=_day_links(
+                            _days(coverage.station), phone=e164, address=address, service_type=service_type
+                        ),
                         day=day,
                         slots=selectors.slots_open_for_day(station=coverage.station, day=day),
                     )
@@ -294,36 +311,46 @@ def hotline(request):
     return render(request, "bookings/hotline.html", context)
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_agent, login_url="/admin/login/")
+@page_requires(permissions.HOTLINE)
 @require_POST
 def hotline_book(request):
     data = request.POST
-    back = reverse("bookings:hotline") + "?phone=" + data.get("phone", "")
+    back = _hotline_url(data.get("phone", ""))
     try:
-        customer = customer_get_or_create(
-            phone=data.get("phone", ""), name=data.get("name", ""), actor=request.user
-        )
+        customer = permissions.acting_customer(request.user, data.get("phone", ""), write=True)
         booking = services.booking_create(
             customer=customer,
-            slot_id=int(data.get("slot_id") or 0),
+            slot_id=_int(data.get("slot_id")),
             service_type_code=data.get("service_type", ""),
             address=data.get("address", ""),
             contact_name=data.get("name", ""),
             actor=request.user,
         )
     except DomainError as exc:
-        return render(request, "bookings/error.html", {"error": str(exc.message), "back": back}, status=409)
-    return redirect(back + "&booked=" + booking.reference)
+        return error_page(request, exc, back=back)
+    return redirect(_hotline_url(booking.customer.phone, booked=booking.reference))
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_agent, login_url="/admin/login/")
+@page_requires(permissions.HOTLINE)
 @require_POST
 def hotline_note(request):
-    customer = customer_get_or_create(phone=request.POST.get("phone", ""), actor=request.user)
     try:
+        customer = permissions.acting_customer(request.user, request.POST.get("phone", ""), write=True)
         services.call_note_add(customer=customer, agent=request.user, text=request.POST.get("text", ""))
     except DomainError as exc:
-        return render(request, "bookings/error.html", {"error": str(exc.message)}, status=422)
-    return redirect(reverse("bookings:hotline") + "?phone=" + customer.phone)
+        return error_page(request, exc, back=_hotline_url(request.POST.get("phone", "")))
+    return redirect(_hotline_url(customer.phone))
+
+
+@page_requires(permissions.CONFIRM_EMERGENCY)
+@require_POST
+def hotline_urgent_confirm(request, reference: str):
+    """An agent called back a held emergency and found it genuine: it goes to dispatch now."""
+    try:
+        urgent = services.urgent_confirm(reference=reference, actor=request.user)
+    except DomainError as exc:
+        return error_page(request, exc, back=reverse("bookings:hotline"))
+    from fairdesk.dispatch.services import urgent_assign
+
+    urgent_assign(urgent=urgent)
+    return redirect(reverse("bookings:hotline") + "?" + urlencode({"confirmed": urgent.reference}))

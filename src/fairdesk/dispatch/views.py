@@ -1,30 +1,35 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fairdesk.accounts import permissions
+from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone
+from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page
 from fairdesk.dispatch import selectors, services
 from fairdesk.dispatch.models import JobStatus, VisitStatus
 
 
-def _is_technician(user) -> bool:
-    return user.is_authenticated and user.is_active and user.role == "technician"
+def _pk(value) -> int:
+    """An id from a form or query; anything that is not a positive number is 0, which no row has."""
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 def technician_home(request):
     """The technician's phone page: today's jobs in order, one big button for the next step."""
     technician = selectors.technician_for_user(user=request.user)
     if technician is None:
         raise Http404
-    from fairdesk.core import clock
 
     jobs = selectors.jobs_for_technician(technician=technician)
     for job in jobs:
@@ -52,8 +57,7 @@ def technician_home(request):
     )
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 @require_POST
 def visit_action(request, visit_id: int):
     to = request.POST.get("action", "")
@@ -69,8 +73,7 @@ def visit_action(request, visit_id: int):
 NEXT = {"accept": None, "en_route": JobStatus.EN_ROUTE, "on_site": JobStatus.ON_SITE, "done": JobStatus.DONE}
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 @require_POST
 def job_action(request, job_id: int):
     action = request.POST.get("action", "")
@@ -84,12 +87,11 @@ def job_action(request, job_id: int):
         else:
             raise Http404
     except DomainError as exc:
-        return error_page(request, exc, back="/tech/", status=409)
+        return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 @require_POST
 def job_note(request, job_id: int):
     try:
@@ -100,17 +102,16 @@ def job_note(request, job_id: int):
             photo=request.FILES.get("photo"),
         )
     except DomainError as exc:
-        return error_page(request, exc, back="/tech/", status=422)
+        return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 @require_POST
 def job_handover(request, job_id: int):
     from fairdesk.dispatch.models import Technician
 
-    colleague = Technician.objects.filter(pk=request.POST.get("to") or 0).first()
+    colleague = Technician.objects.filter(pk=_pk(request.POST.get("to"))).first()
     if colleague is None:
         raise Http404
     try:
@@ -118,12 +119,11 @@ def job_handover(request, job_id: int):
             job_id=job_id, actor=request.user, to=colleague, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        return error_page(request, exc, back="/tech/", status=409)
+        return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_technician, login_url="/admin/login/")
+@page_requires(permissions.TECHNICIAN)
 @require_POST
 def position(request):
     technician = selectors.technician_for_user(user=request.user)
@@ -135,12 +135,8 @@ def position(request):
             actor=request.user,
         )
     except (KeyError, ValueError, DomainError):
-        return error_page(request, _("位置无效。"), back="/tech/", status=422)
+        return error_page(request, _("位置无效。"), back="/tech/")
     return redirect("dispatch:technician")
-
-
-def _is_dispatcher(user) -> bool:
-    return user.is_authenticated and user.is_active and user.role in {"dispatcher", "manager"}
 
 
 def _timeline_svg(rows, day_start) -> str:
@@ -211,13 +207,11 @@ def _map_svg(technicians, visits, urgent) -> str:
     return "".join(parts)
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+@page_requires(permissions.DISPATCH)
 def board(request):
     """The dispatcher's board: urgent requests waiting on top, then a station's day per technician."""
     import datetime as dt
 
-    from fairdesk.core import clock
     from fairdesk.dispatch.models import Technician
     from fairdesk.regions.models import Station
 
@@ -227,8 +221,10 @@ def board(request):
         day = dt.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
     except ValueError:
         day = today
+    if abs((day - today).days) > 366:  # the board plans days, not centuries (and year 9999 overflows)
+        day = today
     stations = Station.objects.filter(technician__isnull=False).distinct().order_by("name")
-    station = stations.filter(pk=request.GET.get("station") or 0).first() or stations.first()
+    station = stations.filter(pk=_pk(request.GET.get("station"))).first() or stations.first()
     rows = selectors.station_day(station=station, day=day) if station else []
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     context = {
@@ -251,8 +247,7 @@ def board(request):
     return render(request, "dispatch/board.html", context)
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+@page_requires(permissions.DISPATCH)
 @require_POST
 def board_plan(request):
     import datetime as dt
@@ -260,26 +255,25 @@ def board_plan(request):
     from fairdesk.dispatch.planning import station_plan_day
     from fairdesk.regions.models import Station
 
-    station = Station.objects.filter(pk=request.POST.get("station") or 0).first()
+    station = Station.objects.filter(pk=_pk(request.POST.get("station"))).first()
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
         raise Http404 from None
-    if station is None:
+    if station is None or abs((day - clock.now().astimezone(clock.local_zone()).date()).days) > 366:
         raise Http404
     summary = station_plan_day(station=station, day=day, seconds=2, actor=request.user)
     return redirect(f"/dispatch/?station={station.pk}&day={day.isoformat()}&planned={summary['planned']}")
 
 
-@login_required(login_url="/admin/login/")
-@user_passes_test(_is_dispatcher, login_url="/admin/login/")
+@page_requires(permissions.DISPATCH)
 @require_POST
 def board_assign(request):
     from fairdesk.bookings.selectors import urgent_by_reference
     from fairdesk.dispatch.models import Technician
 
     urgent = urgent_by_reference(reference=request.POST.get("reference", ""))
-    technician = Technician.objects.filter(pk=request.POST.get("technician") or 0).first()
+    technician = Technician.objects.filter(pk=_pk(request.POST.get("technician"))).first()
     if urgent is None or technician is None:
         raise Http404
     services.urgent_override(urgent=urgent, technician=technician, actor=request.user)

@@ -7,8 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
-from fairdesk.accounts.selectors import user_by_phone
+from fairdesk.accounts.sessions import session_customer
 from fairdesk.core.errors import DomainError
 from fairdesk.notify import services
 
@@ -28,8 +27,7 @@ self.addEventListener("notificationclick", (event) => {
 
 
 def _customer(request):
-    phone = request.session.get(VERIFIED_PHONE_SESSION_KEY)
-    return user_by_phone(phone=phone) if phone else None
+    return session_customer(request)
 
 
 @require_GET
@@ -66,7 +64,11 @@ def push_subscribe(request):
 def preferences(request):
     customer = _customer(request)
     if customer is None:
-        return redirect("bookings:my")
+        from django.utils.translation import gettext as _
+
+        from fairdesk.core.pages import error_page
+
+        return error_page(request, _("请先验证手机号，什么都没有改变。"), back="/my/", status=403)
     services.channel_preference_set(
         user=customer, sms="sms" in request.POST, email="email" in request.POST, push="push" in request.POST
     )

@@ -6,11 +6,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja import Header, Router
 
+from fairdesk.accounts import permissions
 from fairdesk.accounts.api_auth import api_auth
-from fairdesk.accounts.models import Role
-from fairdesk.accounts.phone import phone_or_invalid
-from fairdesk.accounts.services import customer_get_or_create
-from fairdesk.core.errors import DomainError, InvalidInput, NotFound
+from fairdesk.core.errors import InvalidInput, NotFound
 from fairdesk.core.idempotency import idempotent_response
 from fairdesk.plans import selectors, services
 from fairdesk.plans.schemas import (
@@ -28,7 +26,6 @@ from fairdesk.plans.schemas import (
 )
 
 router = Router(tags=["plans"])
-ACTING_STAFF = {Role.AGENT, Role.MANAGER}
 
 
 def plan_out(plan, prices: dict) -> dict:
@@ -92,8 +89,7 @@ def change_rule(
     request, body: ChangeRuleIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ):
     def handler():
-        if request.api_user.role != Role.MANAGER:
-            raise Forbidden(_("只有经理可以修改变更规则。"))
+        permissions.require(request.api_user, permissions.MANAGE, _("只有经理可以修改变更规则。"))
         rule = services.change_rule_set(
             effective=body.effective,
             applies_to=body.applies_to,
@@ -105,23 +101,10 @@ def change_rule(
     return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
 
 
-class Forbidden(DomainError):
-    code = "forbidden"
-    status = 403
-
-
-def _customer(request, phone: str):
-    """Whose plan: a customer acts for themselves; staff name the customer by phone."""
-    actor = request.api_user
-    if actor.role == Role.CUSTOMER:
-        if phone and phone_or_invalid(phone) != actor.phone:
-            raise NotFound(_("没有找到这个客户。"))
-        return actor
-    if actor.role not in ACTING_STAFF:
-        raise NotFound(_("没有找到这个客户。"))
-    if not phone:
-        raise InvalidInput(_("代客办理需要填写 customer_phone。"), code="customer_phone_required")
-    return customer_get_or_create(phone=phone_or_invalid(phone), actor=actor)
+def _customer(request, phone: str, *, write: bool = True):
+    """Whose plan: a customer acts for themselves; staff name the customer by phone (the permissions module
+    says which roles may read and which may act)."""
+    return permissions.acting_customer(request.api_user, phone, write=write)
 
 
 @router.post(
@@ -155,7 +138,7 @@ def subscribe(
 
 
 def _own_subscription(request, subscription_id: int, phone: str):
-    customer = _customer(request, phone)
+    customer = _customer(request, phone, write=True)
     sub = selectors.subscription_of(customer=customer, subscription_id=subscription_id)
     if sub is None:
         raise NotFound(_("没有找到这个套餐订阅。"))
@@ -231,5 +214,5 @@ def auto_renew(
 
 @router.get("/subscriptions", auth=api_auth, response=list[SubscriptionOut], summary="My subscriptions")
 def subscriptions(request, customer_phone: str = ""):
-    customer = _customer(request, customer_phone)
+    customer = _customer(request, customer_phone, write=False)
     return [subscription_out(s) for s in selectors.subscriptions_for(customer=customer)]

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fairdesk.accounts.phone import mask_phone
-from fairdesk.accounts.services import customer_get_or_create
-from fairdesk.accounts.sessions import verified_phone, verify_session
+from fairdesk.accounts.sessions import session_customer, verify_session
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.core.pages import error_page
@@ -35,8 +34,13 @@ LABELS = {
 
 
 def _customer(request):
-    phone = verified_phone(request)
-    return customer_get_or_create(phone=phone) if phone else None
+    return session_customer(request, create=request.method == "POST")
+
+
+def _sign_in_again(request):
+    """A form posted without a verified phone (the session ended): say so, nothing is changed."""
+    message = _("请先验证手机号（会话已过期），什么都没有改变。")
+    return error_page(request, message, back=reverse("plans:my_plan"), status=403)
 
 
 def _options(action: str, sub, prices: dict) -> list[dict]:
@@ -199,7 +203,7 @@ def action_confirm(request, action: str):
         raise Http404
     customer = _customer(request)
     if customer is None:
-        return redirect("plans:my_plan")
+        return _sign_in_again(request)
     choice = {k: request.POST.get(k, "") for k in ("plan", "period", "refund_to", "reason")}
     auto_renew = request.POST.get("auto_renew") == "on"
 
@@ -226,7 +230,9 @@ def action_confirm(request, action: str):
 @require_POST
 def auto_renew(request):
     customer = _customer(request)
-    sub = selectors.subscription_active(customer=customer) if customer else None
+    if customer is None:
+        return _sign_in_again(request)
+    sub = selectors.subscription_active(customer=customer)
     if sub is None:
         return redirect("plans:my_plan")
     try:

@@ -1,0 +1,113 @@
+"""Shared by the access tests: a small world with something of customer A's for every kind of record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fairdesk.accounts.models import Role
+from fairdesk.accounts.services import api_token_create, customer_get_or_create, staff_create
+
+STAFF = ("agent", "dispatcher", "technician", "manager", "auditor")
+
+
+@pytest.fixture
+def world(settings, payment_sandbox):
+    """Customer A with a booking, a subscription and an emergency served by the technician; one user per
+    staff role with a password session and an API token."""
+    from fairdesk.bookings.models import Slot
+    from fairdesk.bookings.services import booking_create, service_types_load_demo, urgent_request_create
+    from fairdesk.core import clock
+    from fairdesk.dispatch.models import Job, Technician, VisitPlan
+    from fairdesk.plans.models import Plan
+    from fairdesk.plans.services import auto_renew_off_token, plans_load_demo, subscribe
+    from fairdesk.regions.models import Division
+    from fairdesk.regions.services import service_area_add, station_create
+
+    settings.FAIRDESK_PAYMENT_SANDBOX_URL = payment_sandbox.url
+    service_types_load_demo()
+    plans_load_demo()
+    division = Division.objects.get(code="321204", valid_until=None)
+    station = station_create(name="泰州服务站", address="姜堰区", division=division, hotline="400-100-2000")
+    service_area_add(station=station, division=division)
+    now = clock.now()
+    slots = [
+        Slot.objects.create(
+            station=station,
+            start=now + dt.timedelta(days=1, hours=h),
+            end=now + dt.timedelta(days=1, hours=h + 2),
+            capacity=5,
+        )
+        for h in (0, 2)
+    ]
+    a = customer_get_or_create(phone="13800000001", name="A")
+    b = customer_get_or_create(phone="13800000002", name="B")
+    staff = {
+        role: staff_create(phone=f"1390000000{n}", name=role, role=role, password="a-long-staff-password")
+        for n, role in enumerate(STAFF, start=1)
+    }
+    tokens = {role: api_token_create(user=user) for role, user in staff.items()}
+    booking = booking_create(
+        customer=a,
+        slot_id=slots[0].pk,
+        service_type_code="lock-repair",
+        address="江苏省泰州市姜堰区人民路1号",
+        contact_name="A",
+        actor=a,
+    )
+    sub, _quote = subscribe(
+        customer=a,
+        plan=Plan.objects.get(code="basic"),
+        period="month",
+        provider="offline",
+        actor=staff["agent"],
+    )
+    technician = Technician.objects.create(
+        user=staff["technician"], station=station, skills=["locks"], lat=division.lat, lng=division.lng
+    )
+    colleague_user = staff_create(
+        phone="13900000009", name="colleague", role=Role.TECHNICIAN, password="a-long-staff-password"
+    )
+    colleague = Technician.objects.create(
+        user=colleague_user, station=station, skills=["locks"], lat=division.lat, lng=division.lng
+    )
+    urgent = urgent_request_create(phone=a.phone, address="江苏省泰州市姜堰区人民路1号", description="x")
+    job = Job.objects.create(
+        urgent=urgent,
+        technician=technician,
+        eta_minutes=10,
+        promised_at=now + dt.timedelta(minutes=10),
+        respond_by=now + dt.timedelta(minutes=3),
+    )
+    visit = VisitPlan.objects.create(
+        booking=booking,
+        technician=technician,
+        day=slots[0].start.date(),
+        sequence=1,
+        planned_start=slots[0].start,
+        window_start=slots[0].start,
+        window_end=slots[0].end,
+    )
+    return {
+        "a": a,
+        "b": b,
+        "staff": staff,
+        "tokens": tokens,
+        "booking": booking,
+        "slots": slots,
+        "subscription": sub,
+        "urgent": urgent,
+        "job": job,
+        "visit": visit,
+        "colleague": colleague,
+        "station": station,
+        "path": {
+            "reference": booking.reference,
+            "job_id": job.pk,
+            "visit_id": visit.pk,
+            "action": "upgrade",
+            "token": auto_renew_off_token(sub),
+            "subscription_id": sub.pk,
+        },
+    }

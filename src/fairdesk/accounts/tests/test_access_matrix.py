@@ -1,0 +1,312 @@
+"""The access matrix: every page and every API operation × every identity (anonymous, customer A, customer B,
+and each staff role), generated from the URL resolver and the OpenAPI schema, so that a new endpoint cannot be
+forgotten: an endpoint without a row in EXPECTED fails `test_every_endpoint_has_a_row`.
+
+"allow" means the identity got past the permission check (any answer but 401/403/404; a 5xx never
+counts; for a GET page, no redirect to a sign-in page); "deny" means 401, 403 or 404 (a customer never
+learns that someone else's record exists), or for a GET page a redirect to a sign-in page. Customer A owns
+the booking, the subscription and the emergency used in the paths; customer B owns none of them. Each
+identity's request runs in its own savepoint, rolled back after, so one cell never changes another's data.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fairdesk.accounts.sessions import VERIFIED_PHONE_SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+IDENTITIES = (
+    "anonymous",
+    "customer_a",
+    "customer_b",
+    "agent",
+    "dispatcher",
+    "technician",
+    "manager",
+    "auditor",
+)
+STAFF = ("agent", "dispatcher", "technician", "manager", "auditor")
+CUSTOMERS = ("customer_a", "customer_b")
+EVERYONE = frozenset(IDENTITIES)
+STAFF_SIGN_IN = "/admin/login/"
+SIGN_IN = {STAFF_SIGN_IN, "/my/", "/plan/"}
+
+
+def allow(*who: str) -> frozenset:
+    return frozenset(who)
+
+
+# (method, route) → who is allowed. Page routes as the URL resolver writes them, API routes as the OpenAPI
+# schema does. Everyone else is denied.
+EXPECTED: dict[tuple[str, str], frozenset] = {
+    # public pages
+    ("GET", ""): EVERYONE,
+    ("POST", "language/"): EVERYONE,
+    ("GET", "coverage/"): EVERYONE,
+    ("GET", "coverage/check/"): EVERYONE,
+    ("GET", "coverage/map.svg"): EVERYONE,
+    ("GET", "book/"): EVERYONE,
+    ("POST", "book/code/"): EVERYONE,
+    ("POST", "book/confirm/"): EVERYONE,  # checks the SMS code itself
+    ("GET", "my/"): EVERYONE,  # the sign-in form, or one's own appointments
+    ("POST", "my/"): EVERYONE,  # signing in with phone + code
+    ("GET", "help-now/"): EVERYONE,
+    ("POST", "help-now/"): EVERYONE,  # an emergency never waits for a sign-in
+    ("GET", "help-now/<str:reference>/"): EVERYONE,  # the reference is the capability (SMS link)
+    ("GET", "sw.js"): EVERYONE,
+    ("GET", "plan/"): EVERYONE,
+    ("POST", "plan/"): EVERYONE,
+    ("GET", "plans/auto-renew-off/<str:token>/"): EVERYONE,  # the signed token is the capability
+    ("GET", "api/v1/docs"): EVERYONE,
+    ("GET", "api/v1/openapi.json"): EVERYONE,
+    ("GET", "healthz"): EVERYONE,
+    # a customer's own records
+    ("GET", "my/<str:reference>/"): allow("customer_a", "agent", "manager", "auditor"),
+    ("GET", "my/<str:reference>/calendar.ics"): allow("customer_a", "agent", "manager", "auditor"),
+    ("POST", "my/<str:reference>/cancel/"): allow("customer_a", "agent", "manager"),
+    ("POST", "my/<str:reference>/reschedule/"): allow("customer_a", "agent", "manager"),
+    ("POST", "notify/push/subscribe/"): allow(*CUSTOMERS),
+    ("POST", "notify/preferences/"): allow(*CUSTOMERS),
+    ("POST", "plan/auto-renew/"): allow(*CUSTOMERS),
+    ("GET", "plan/<str:action>/"): allow(*CUSTOMERS),
+    ("POST", "plan/<str:action>/confirm/"): allow(*CUSTOMERS),
+    ("POST", "plan/demo-clock/"): allow(),  # only with FAIRDESK_TEST_CLOCK (a demo); off here
+    # staff pages
+    ("GET", "hotline/"): allow("agent", "manager"),
+    ("POST", "hotline/book/"): allow("agent", "manager"),
+    ("POST", "hotline/note/"): allow("agent", "manager"),
+    ("GET", "tech/"): allow("technician"),
+    ("POST", "tech/jobs/<int:job_id>/"): allow("technician"),
+    ("POST", "tech/jobs/<int:job_id>/note/"): allow("technician"),
+    ("POST", "tech/jobs/<int:job_id>/handover/"): allow("technician"),
+    ("POST", "tech/visits/<int:visit_id>/"): allow("technician"),
+    ("POST", "tech/position/"): allow("technician"),
+    ("GET", "dispatch/"): allow("dispatcher", "manager"),
+    ("POST", "dispatch/plan/"): allow("dispatcher", "manager"),
+    ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
+    ("GET", "admin/"): allow(*STAFF),  # the back office's own per-model permissions apply inside
+    # the API: public
+    ("GET", "/api/v1/coverage"): EVERYONE,
+    ("GET", "/api/v1/resolve"): EVERYONE,
+    ("GET", "/api/v1/service-types"): EVERYONE,
+    ("GET", "/api/v1/slots"): EVERYONE,
+    ("POST", "/api/v1/auth/sms-code"): EVERYONE,
+    ("POST", "/api/v1/auth/verify"): EVERYONE,
+    ("GET", "/api/v1/plans"): EVERYONE,
+    ("GET", "/api/v1/plans/terms"): EVERYONE,
+    # the API: customers for themselves, agents and managers for a customer
+    ("POST", "/api/v1/bookings"): allow(*CUSTOMERS, "agent", "manager"),
+    ("POST", "/api/v1/bookings/{reference}/cancel"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/bookings/{reference}/reschedule"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/subscriptions"): allow(*CUSTOMERS, "agent", "manager"),
+    ("GET", "/api/v1/subscriptions"): allow(*CUSTOMERS, "agent", "manager", "auditor"),
+    ("POST", "/api/v1/subscriptions/{subscription_id}/change"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/subscriptions/{subscription_id}/auto-renew"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/refunds"): allow(*CUSTOMERS, "agent", "manager"),
+    ("POST", "/api/v1/plans/change-rule"): allow("manager"),
+}
+
+# Django admin's own pages (each model's add/change/delete) are guarded by Django's model permissions and are
+# not listed one by one; only its index is in the matrix.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/")
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def page_routes() -> set[str]:
+    routes = set()
+    for route in _walk(get_resolver().url_patterns):
+        route = route.lstrip("^").rstrip("$")
+        if route == "admin/" or not route.startswith(SKIPPED_PREFIXES):
+            routes.add(route)
+    # Ninja's operations are checked from the schema (with methods); its docs and schema pages stay here.
+    return {r for r in routes if not r.startswith("api/v1/") or r in {"api/v1/docs", "api/v1/openapi.json"}}
+
+
+def api_operations() -> set[tuple[str, str]]:
+    from fairdesk.api import api
+
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_endpoint_has_a_row():
+    listed_pages = {route for method, route in EXPECTED if not route.startswith("/api/")}
+    listed_api = {(m, r) for m, r in EXPECTED if r.startswith("/api/")}
+    pages = page_routes()
+    assert pages - listed_pages == set(), "pages without a row in the access matrix"
+    assert listed_pages - pages == set(), "rows for pages that no longer exist"
+    operations = api_operations()
+    assert operations - listed_api == set(), "API operations without a row in the access matrix"
+    assert listed_api - operations == set(), "rows for API operations that no longer exist"
+
+
+# The `world` fixture (customer A's booking, subscription and emergency; one user per staff role) is in
+# conftest.py beside this file.
+
+
+def _client(world, identity: str, *, api: bool) -> tuple[Client, dict]:
+    client = Client()
+    headers: dict = {}
+    if identity in CUSTOMERS:
+        session = client.session
+        session[VERIFIED_PHONE_SESSION_KEY] = world["a" if identity == "customer_a" else "b"].phone
+        session.save()
+    elif identity in STAFF:
+        if api:
+            headers["Authorization"] = f"Bearer {world['tokens'][identity]}"
+        else:
+            client.force_login(world["staff"][identity])
+    return client, headers
+
+
+def _fill(route: str, world) -> str:
+    import re
+
+    def value(match):
+        if route.startswith("help-now/"):
+            return world["urgent"].reference
+        return str(world["path"][match.group("name")])
+
+    route = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
+    return re.sub(r"\{(?P<name>\w+)\}", value, route)
+
+
+def _body(route: str, identity: str, world) -> dict:
+    """A plausible request body: what this identity would send if it were allowed."""
+    phone = world["a"].phone if identity in STAFF else ""
+    slot = world["slots"][1].pk
+    bodies = {
+        "/api/v1/bookings": {
+            "slot_id": slot,
+            "service_type": "lock-repair",
+            "address": "江苏省泰州市姜堰区人民路1号",
+            "phone": phone,
+            "name": "A",
+        },
+        "/api/v1/bookings/{reference}/cancel": {"reason": "matrix"},
+        "/api/v1/bookings/{reference}/reschedule": {"slot_id": slot},
+        "/api/v1/subscriptions": {
+            "plan": "standard",
+            "period": "month",
+            "preview": True,
+            "customer_phone": phone,
+        },
+        "/api/v1/subscriptions/{subscription_id}/change": {
+            "to_plan": "standard",
+            "period": "month",
+            "preview": True,
+            "customer_phone": phone,
+        },
+        "/api/v1/subscriptions/{subscription_id}/auto-renew": {"on": False, "customer_phone": phone},
+        "/api/v1/refunds": {"preview": True, "customer_phone": phone},
+        "/api/v1/plans/change-rule": {"effective": "immediate"},
+        "/api/v1/auth/sms-code": {"phone": "13800000009"},
+        "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},
+        "my/<str:reference>/reschedule/": {"slot_id": slot},
+        "my/<str:reference>/cancel/": {"reason": "matrix"},
+        "hotline/book/": {
+            "phone": world["a"].phone,
+            "slot_id": slot,
+            "service_type": "lock-repair",
+            "address": "江苏省泰州市姜堰区人民路1号",
+            "name": "A",
+        },
+        "hotline/note/": {"phone": world["a"].phone, "text": "called"},
+        "tech/jobs/<int:job_id>/": {"action": "accept"},
+        "tech/visits/<int:visit_id>/": {"action": "en_route"},
+        "tech/position/": {"lat": "32.5", "lng": "120.1"},
+        "tech/jobs/<int:job_id>/note/": {"text": "on my way"},
+        "tech/jobs/<int:job_id>/handover/": {"to": str(world["colleague"].pk), "reason": "x"},
+        "dispatch/plan/": {
+            "station": str(world["station"].pk),
+            "day": world["slots"][0].start.date().isoformat(),
+        },
+        "dispatch/assign/": {
+            "reference": world["urgent"].reference,
+            "technician": str(world["job"].technician_id),
+        },
+        "help-now/": {"phone": "13800000003", "address": "江苏省泰州市姜堰区人民路1号"},
+        "plan/<str:action>/confirm/": {"plan": "standard", "period": "month"},
+        "plan/auto-renew/": {"on": "0"},
+        "notify/preferences/": {"sms": "on"},
+        "language/": {"language": "en", "next": "/"},
+        "book/code/": {"phone": "13800000009"},
+        "my/": {"phone": "13800000009", "code": "000000"},
+        "plan/": {"phone": "13800000009", "code": "000000"},
+    }
+    return bodies.get(route, {})
+
+
+def _outcome(method: str, route: str, response) -> str:
+    status = response.status_code
+    # /healthz says 503 when no worker runs (as here): that is its answer, not an error.
+    assert status < 500 or (route == "healthz" and status == 503), f"{method} {route}: {status}"
+    if status in (401, 403, 404):
+        return "deny"
+    if status in (301, 302) and not route.startswith("/api/"):
+        target = urlsplit(response.headers.get("Location", "")).path
+        if target == STAFF_SIGN_IN or (method == "GET" and target in SIGN_IN):
+            return "deny"
+    return "allow"
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize("method,route", sorted(EXPECTED), ids=lambda v: v or "home")
+def test_access(world, method, route):
+    allowed = EXPECTED[(method, route)]
+    is_api = route.startswith("/api/")
+    url = _fill(route, world) if is_api else "/" + _fill(route, world)
+    if route == "coverage/check/" or route == "/api/v1/coverage" or route == "/api/v1/resolve":
+        url += "?address=" + "江苏省泰州市姜堰区人民路1号"
+    if route == "/api/v1/slots":
+        url += (
+            "?address=江苏省泰州市姜堰区&service_type=lock-repair&date="
+            + world["slots"][0].start.date().isoformat()
+        )
+    if route == "book/":
+        url += "?address=江苏省泰州市姜堰区人民路1号&service_type=lock-repair"
+    if route == "/api/v1/subscriptions":
+        url += "" if method == "POST" else "?customer_phone=%2B8613800000001"
+    got = {}
+    for identity in IDENTITIES:
+        client, headers = _client(world, identity, api=is_api)
+        if route == "/api/v1/subscriptions" and method == "GET" and identity in CUSTOMERS:
+            target = url.split("?")[0]
+        else:
+            target = url
+        try:
+            with transaction.atomic():
+                body = _body(route, identity, world)
+                if method == "GET":
+                    response = client.get(target, headers=headers)
+                elif is_api or route == "notify/push/subscribe/":
+                    response = client.post(target, body, content_type="application/json", headers=headers)
+                else:
+                    response = client.post(target, body, headers=headers)
+                got[identity] = (_outcome(method, route, response), response.status_code)
+                raise _Rollback
+        except _Rollback:
+            pass
+    wrong = [
+        f"{identity}: {outcome} ({status}), expected {'allow' if identity in allowed else 'deny'}"
+        for identity, (outcome, status) in got.items()
+        if (outcome == "allow") != (identity in allowed)
+    ]
+    assert not wrong, f"{method} {route}: " + "; ".join(wrong)
