@@ -41,9 +41,10 @@ COMMON_ERRORS = {
 
 
 class FairdeskAPI(NinjaAPI):
-    """NinjaAPI whose schema lists the common refusals on every operation they can happen to: 400 everywhere,
-    401 and 403 where the operation needs credentials, 404 where the path names a resource, 422 wherever there is
-    input to validate. Operations' own statuses (409, 402, 429 …) come from their `response={…}`."""
+    """NinjaAPI whose schema lists the common refusals on every operation they can happen to: 400
+    everywhere, 401 and 403 where the operation needs credentials, 404 where the path names a resource, 422
+    wherever there is input to validate. Operations' own statuses (409, 402, 429 …) come from their
+    `response={…}`."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

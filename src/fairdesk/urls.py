@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from fairdesk.api import api
+from fairdesk.dispatch.photos import job_photo
 
 admin.site.site_header = "fairdesk 后台"
 admin.site.site_title = "fairdesk"
@@ -10,6 +10,8 @@ admin.site.site_title = "fairdesk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Job photos only through a view that checks who may see the job; MEDIA_ROOT is never served raw.
+    path("tech/photos/<int:note_id>/", job_photo, name="job_photo"),
     path("", include("fairdesk.regions.urls")),
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),
@@ -17,8 +19,3 @@ urlpatterns = [
     path("", include("fairdesk.plans.urls")),
     path("", include("fairdesk.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

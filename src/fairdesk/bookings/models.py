@@ -145,6 +145,9 @@ class Booking(models.Model):
 
 
 class UrgentStatus(models.TextChoices):
+    # Over a limit (too many from one phone or one client address): stored, never dropped, but no technician
+    # is offered and no SMS is sent until a hotline agent has called back and confirmed it.
+    HELD = "held", _("等待热线人员确认")
     QUEUED = "queued", _("已排队，等待派单")  # created; dispatch (its own issue) assigns a technician
     ASSIGNED = "assigned", _("已派单")
     CLOSED = "closed", _("已关闭")
@@ -165,6 +168,10 @@ class UrgentRequest(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=UrgentStatus.choices, default=UrgentStatus.QUEUED
     )
+    # Where the request came from (the web client's address), to limit floods from one place.
+    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    # Why it was held for a person to confirm: "phone" or "address" (the limit reached); empty otherwise.
+    held_reason = models.CharField(_("待确认原因"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
 
     class Meta:

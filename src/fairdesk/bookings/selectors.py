@@ -75,12 +75,18 @@ def urgent_by_reference(*, reference: str):
 
 
 def urgent_open():
+    """Emergencies waiting on the hotline console: those held for an agent to confirm first, then queued."""
+    from django.db.models import Case, IntegerField, Value, When
+
     from fairdesk.bookings.models import UrgentRequest, UrgentStatus
 
+    held_first = Case(
+        When(status=UrgentStatus.HELD, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return (
-        UrgentRequest.objects.filter(status=UrgentStatus.QUEUED)
+        UrgentRequest.objects.filter(status__in=[UrgentStatus.HELD, UrgentStatus.QUEUED])
         .select_related("station")
-        .order_by("created_at")
+        .order_by(held_first, "created_at")
     )
 
 

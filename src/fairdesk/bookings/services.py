@@ -32,6 +32,7 @@ from fairdesk.bookings.models import (
     UrgentStatus,
 )
 from fairdesk.core import clock
+from fairdesk.core.errors import NotFound
 from fairdesk.core.services import event_record
 from fairdesk.regions.models import ServiceArea, Station
 from fairdesk.regions.services import coverage_lookup
@@ -342,22 +343,45 @@ def service_types_load_demo() -> int:
     return created
 
 
+# Emergencies are never refused for coming too often: over either limit the request is stored but HELD for a
+# hotline agent to call back and confirm (no technician offer, no SMS until then). A flood from one phone or
+# one address reaches a person instead of every technician nearby.
+URGENT_LIMIT_WINDOW = dt.timedelta(hours=1)
+URGENT_LIMIT_PER_PHONE = 3
+URGENT_LIMIT_PER_ADDRESS = 5  # generous: carrier NAT puts many phones behind one address
+
+
 @transaction.atomic
 def urgent_request_create(
-    *, phone: str, address: str, description: str = "", contact_name: str = ""
+    *,
+    phone: str,
+    address: str,
+    description: str = "",
+    contact_name: str = "",
+    client_ip: str | None = None,
 ) -> UrgentRequest:
-    """Queue an emergency at once. Coverage is checked (an uncovered address gets the national hotline)."""
+    """Queue an emergency at once (or hold it for a person to confirm, over a limit). Coverage is checked (an
+    uncovered address gets the national hotline)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
     from fairdesk.accounts.phone import phone_or_invalid
 
     e164 = phone_or_invalid(phone)
-    recent = UrgentRequest.objects.filter(
-        phone=e164, created_at__gte=clock.now() - dt.timedelta(hours=1)
-    ).count()
-    if recent >= 3:
-        raise InvalidInput(_("这个号码一小时内已提交 3 次紧急报修，请直接拨打热线。"), code="rate_limited")
+    try:
+        validate_ipv46_address(client_ip or "")
+    except ValidationError:
+        client_ip = None
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered:
         raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    since = clock.now() - URGENT_LIMIT_WINDOW
+    recent = UrgentRequest.objects.filter(created_at__gte=since)
+    held_reason = ""
+    if recent.filter(phone=e164).count() >= URGENT_LIMIT_PER_PHONE:
+        held_reason = "phone"
+    elif client_ip and recent.filter(client_ip=client_ip).count() >= URGENT_LIMIT_PER_ADDRESS:
+        held_reason = "address"
     request = UrgentRequest.objects.create(
         reference=_new_reference(),
         phone=e164,
@@ -366,6 +390,9 @@ def urgent_request_create(
         description=description.strip()[:300],
         division=coverage.division,
         station=coverage.station,
+        client_ip=client_ip,
+        status=UrgentStatus.HELD if held_reason else UrgentStatus.QUEUED,
+        held_reason=held_reason,
     )
     event_record(
         kind="urgent.created",
@@ -373,7 +400,39 @@ def urgent_request_create(
         actor_label="customer",
         payload={"station": request.station_id},
     )
+    if held_reason:
+        event_record(
+            kind="urgent.held",
+            subject=request,
+            actor_label="system",
+            payload={"reason": held_reason, "station": request.station_id},
+        )
     return request
+
+
+@transaction.atomic
+def urgent_confirm(*, reference: str, actor: User) -> UrgentRequest:
+    """A hotline agent called the customer back: the held emergency is genuine and goes to dispatch now (the
+    caller then assigns a technician, as for any new emergency)."""
+    from fairdesk.accounts import permissions
+
+    permissions.require(actor, permissions.CONFIRM_EMERGENCY)
+    urgent = UrgentRequest.objects.select_for_update().filter(reference=reference.strip().upper()).first()
+    if urgent is None:
+        raise NotFound(_("没有找到这个紧急报修。"))
+    if urgent.status != UrgentStatus.HELD:
+        raise IllegalTransition(
+            _("这个报修已经是“%(status)s”，无需确认。") % {"status": urgent.get_status_display()}
+        )
+    urgent.status = UrgentStatus.QUEUED
+    urgent.save(update_fields=["status"])
+    event_record(
+        kind="urgent.confirmed",
+        subject=urgent,
+        actor=actor,
+        payload={"reason": urgent.held_reason, "station": urgent.station_id},
+    )
+    return urgent
 
 
 @transaction.atomic

@@ -17,4 +17,7 @@ urlpatterns = [
     path("hotline/", views.hotline, name="hotline"),
     path("hotline/book/", views.hotline_book, name="hotline_book"),
     path("hotline/note/", views.hotline_note, name="hotline_note"),
+    path(
+        "hotline/urgent/<str:reference>/confirm/", views.hotline_urgent_confirm, name="hotline_urgent_confirm"
+    ),
 ]

@@ -343,25 +343,75 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
     return job
 
 
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+# Job photos: what Pillow recognises by content (never the client's Content-Type or file name), decoded and
+# re-encoded, so EXIF (the customer's GPS position) is gone and a file that is also HTML or SVG (a polyglot)
+# cannot survive. Stored under a generated name with our format's extension.
+PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000  # a 40-megapixel phone camera; more is a decompression bomb, not a photo
+PHOTO_LONG_SIDE = 2560  # what a dispatcher needs to see; keeps storage and the page small
+
+
+class PhotoInvalid(DomainError):
+    code = "photo_invalid"
+    status = 422
+
+
+def photo_reencode(upload) -> tuple[bytes, str]:
+    """The upload as a fresh JPEG, PNG or WebP without metadata, and its extension; PhotoInvalid otherwise."""
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    refused = PhotoInvalid(_("照片须为 JPEG、PNG 或 WebP 图片，且不超过 8 MB。"))
+    if upload.size is None or upload.size > MAX_PHOTO_BYTES:
+        raise refused
+    try:
+        upload.seek(0)
+        with Image.open(upload, formats=list(PHOTO_FORMATS)) as image:
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                raise refused
+            image.load()  # decode fully: a truncated or corrupt file fails here, not when someone views it
+            fmt = image.format
+            picture = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, drop the rest
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise refused from None
+    picture.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+    extension, _content_type = PHOTO_FORMATS[fmt]
+    if fmt == "JPEG" and picture.mode not in {"RGB", "L"}:
+        picture = picture.convert("RGB")
+    elif fmt != "JPEG" and picture.mode not in {"RGB", "RGBA", "L", "LA"}:
+        picture = picture.convert("RGBA")
+    out = io.BytesIO()
+    options = {"quality": 85} if fmt in {"JPEG", "WEBP"} else {"optimize": True}
+    picture.save(out, format=fmt, **options)  # no exif=, icc_profile= or pnginfo=: no metadata written
+    return out.getvalue(), extension
 
 
 @transaction.atomic
 def job_note_add(*, job_id: int, actor, text: str = "", photo=None):
+    import uuid
+
+    from django.core.files.base import ContentFile
+
     from fairdesk.dispatch.models import JobNote
 
     job = _locked_job(job_id, actor)
     if not text.strip() and photo is None:
         raise DomainError(_("请写点内容或附上照片。"), code="note_empty")
-    if photo is not None and (photo.content_type not in PHOTO_TYPES or photo.size > MAX_PHOTO_BYTES):
-        raise DomainError(_("照片须为 JPEG、PNG、WebP 或 HEIC，且不超过 8 MB。"), code="photo_invalid")
-    note = JobNote.objects.create(job=job, author=actor, text=text.strip()[:1000], photo=photo or "")
+    stored = None
+    if photo is not None:
+        data, extension = photo_reencode(photo)
+        stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
+    note = JobNote(job=job, author=actor, text=text.strip()[:1000])
+    if stored is not None:
+        note.photo.save(stored.name, stored, save=False)
+    note.save()
     event_record(
         kind="job.note",
         subject=job.urgent,
         actor=actor,
-        payload={"job": job.pk, "note": note.pk, "photo": bool(photo)},
+        payload={"job": job.pk, "note": note.pk, "photo": stored is not None},
     )
     return note
 

@@ -77,9 +77,7 @@ def test_a_nul_in_a_json_body_or_a_form_field_is_a_400(client, network, agent_he
         "invalid_characters",
     )
     raw = b'{"slot_id": 1, "service_type": "lock-repair", "address": "\x00"}'
-    refused(
-        client.post("/api/v1/bookings", raw, content_type="application/json", headers=agent_headers), 400
-    )
+    refused(client.post("/api/v1/bookings", raw, content_type="application/json", headers=agent_headers), 400)
     form = client.post("/help-now/", {"phone": "13800000001", "address": ADDRESS + "\x00"})
     assert form.status_code == 400
     assert not UrgentRequest.objects.exists()
@@ -87,7 +85,9 @@ def test_a_nul_in_a_json_body_or_a_form_field_is_a_400(client, network, agent_he
 
 def test_a_backslash_u0000_that_is_only_text_is_not_refused(client, network, agent_headers):
     """`"\\\\u0000"` in JSON is a backslash followed by "u0000", not a NUL: ordinary (if odd) text."""
-    body = '{"slot_id": 1, "service_type": "lock-repair", "address": "\\\\u0000 姜堰区", "phone": "13800000001"}'
+    body = (
+        '{"slot_id": 1, "service_type": "lock-repair", "address": "\\\\u0000 姜堰区", "phone": "13800000001"}'
+    )
     response = client.post("/api/v1/bookings", body, content_type="application/json", headers=agent_headers)
     assert response.status_code != 400
 
@@ -105,10 +105,14 @@ def test_an_unreadable_json_body_is_a_400_in_our_shape(client, network, agent_he
 
 def test_no_credentials_is_a_401_in_our_shape_and_language(client, network):
     body = {"slot_id": 1, "service_type": "lock-repair", "address": ADDRESS}
-    chinese = refused(client.post("/api/v1/bookings", body, content_type="application/json"), 401, "unauthorized")
+    chinese = refused(
+        client.post("/api/v1/bookings", body, content_type="application/json"), 401, "unauthorized"
+    )
     assert "令牌" in chinese["message"]
     english = refused(
-        client.post("/api/v1/bookings", body, content_type="application/json", headers=EN), 401, "unauthorized"
+        client.post("/api/v1/bookings", body, content_type="application/json", headers=EN),
+        401,
+        "unauthorized",
     )
     assert "token" in english["message"]
 

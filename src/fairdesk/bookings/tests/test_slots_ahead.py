@@ -1,5 +1,5 @@
-"""Reading never writes: slots are made ahead by a periodic job for each station's `days_ahead`; the API and the
-pages only read, and a day beyond the horizon is an empty list that creates nothing."""
+"""Reading never writes: slots are made ahead by a periodic job for each station's `days_ahead`; the API and
+the pages only read, and a day beyond the horizon is an empty list that creates nothing."""
 
 import datetime as dt
 
@@ -79,7 +79,9 @@ def test_the_horizon_is_the_schedules_days_ahead(client, station):
         assert len(slots_api(client, last.isoformat()).json()) == WINDOWS
         assert slots_api(client, (last + dt.timedelta(days=1)).isoformat()).json() == []
         page = client.get("/book/", {"address": ADDRESS, "service_type": "lock-repair"})
-    assert [day for day, _href in page.context["day_links"]] == [TODAY + dt.timedelta(days=n) for n in range(4)]
+    assert [day for day, _href in page.context["day_links"]] == [
+        TODAY + dt.timedelta(days=n) for n in range(4)
+    ]
     assert Slot.objects.count() == 4 * WINDOWS
 
 

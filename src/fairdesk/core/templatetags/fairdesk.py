@@ -17,6 +17,8 @@ EVENT_LABELS = {
     "visit.on_site": _("师傅已到达"),
     "visit.done": _("上门完成"),
     "urgent.created": _("收到报修"),
+    "urgent.held": _("等待热线人员回电确认"),
+    "urgent.confirmed": _("热线人员已确认"),
     "urgent.offered": _("已派给技师"),
     "urgent.reassigned": _("已改派技师"),
     "urgent.no_technician": _("暂无空闲技师"),

@@ -127,6 +127,16 @@ def test_the_background_tick_moves_unanswered_offers_on(team, settings):
     assert Job.objects.filter(urgent=first.urgent, status=JobStatus.OFFERED).get().technician == team[1]
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
 def test_a_handover_gives_the_colleague_everything_and_tells_the_customer(team, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -143,7 +153,7 @@ def test_a_handover_gives_the_colleague_everything_and_tells_the_customer(team, 
             job_id=job.pk,
             actor=user,
             text="门锁型号 C 级",
-            photo=SimpleUploadedFile("lock.jpg", b"\xff\xd8\xff\xe0fake-jpeg", content_type="image/jpeg"),
+            photo=SimpleUploadedFile("lock.jpg", _jpeg(), content_type="image/jpeg"),
         )
         with pytest.raises(Exception, match="转交原因"):
             job_handover(job_id=job.pk, actor=user, to=team[1], reason="")
