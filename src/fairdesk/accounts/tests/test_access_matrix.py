@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "hotline/"): allow("agent", "manager"),
     ("POST", "hotline/book/"): allow("agent", "manager"),
     ("POST", "hotline/note/"): allow("agent", "manager"),
+    ("POST", "hotline/urgent/<str:reference>/confirm/"): allow("agent", "dispatcher", "manager"),
     ("GET", "tech/"): allow("technician"),
     ("POST", "tech/jobs/<int:job_id>/"): allow("technician"),
     ("POST", "tech/jobs/<int:job_id>/note/"): allow("technician"),
@@ -177,7 +178,7 @@ def _fill(route: str, world) -> str:
     import re
 
     def value(match):
-        if route.startswith("help-now/"):
+        if route.startswith(("help-now/", "hotline/urgent/")):
             return world["urgent"].reference
         return str(world["path"][match.group("name")])
 
