@@ -69,12 +69,13 @@ class Finding:
         where = (
             f"payment #{self.payment}" if self.payment else f"refund #{self.refund}" if self.refund else "-"
         )
-        theirs = "" if self.provider_amount_fen is None else f" provider {self.provider_amount_fen} fen"
-        done = f" → {self.action}" if self.action else ""
-        return (
-            f"{state} [{self.code}] {self.provider} {where} key={self.key or '-'} "
-            f"ours {self.amount_fen} fen{theirs} {self.external_id or ''}{done}".rstrip()
-        )
+        key = self.key or "-"
+        parts = [f"{state} [{self.code}] {self.provider} {where} key={key} ours {self.amount_fen} fen"]
+        if self.provider_amount_fen is not None:
+            parts.append(f"provider {self.provider_amount_fen} fen {self.external_id}".rstrip())
+        if self.action:
+            parts.append(f"→ {self.action}")
+        return " ".join(parts)
 
 
 def reconcile(*, grace: dt.timedelta = GRACE, providers: tuple[str, ...] | None = None) -> list[Finding]:

@@ -13,12 +13,13 @@ STAFF = ("agent", "dispatcher", "technician", "manager", "auditor")
 
 
 @pytest.fixture
-def world(settings, payment_sandbox):
+def world(settings, payment_sandbox, tmp_path):
     """Customer A with a booking, a subscription and an emergency served by the technician; one user per
     staff role with a password session and an API token."""
     from fairdesk.bookings.models import Slot
     from fairdesk.bookings.services import booking_create, service_types_load_demo, urgent_request_create
     from fairdesk.core import clock
+    from fairdesk.dispatch.services import job_note_add
     from fairdesk.dispatch.models import Job, Technician, VisitPlan
     from fairdesk.plans.models import Plan
     from fairdesk.plans.services import auto_renew_off_token, plans_load_demo, subscribe
@@ -89,7 +90,10 @@ def world(settings, payment_sandbox):
         window_start=slots[0].start,
         window_end=slots[0].end,
     )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
     return {
+        "note": note,
         "a": a,
         "b": b,
         "staff": staff,
@@ -109,5 +113,17 @@ def world(settings, payment_sandbox):
             "action": "upgrade",
             "token": auto_renew_off_token(sub),
             "subscription_id": sub.pk,
+            "note_id": note.pk,
         },
     }
+
+
+def _png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return SimpleUploadedFile("lock.png", buffer.getvalue(), content_type="image/png")

@@ -89,6 +89,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "tech/jobs/<int:job_id>/handover/"): allow("technician"),
     ("POST", "tech/visits/<int:visit_id>/"): allow("technician"),
     ("POST", "tech/position/"): allow("technician"),
+    ("GET", "tech/photos/<int:note_id>/"): allow("technician", "dispatcher", "manager", "auditor"),
     ("GET", "dispatch/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/plan/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
