@@ -40,6 +40,10 @@ SCHEDULE: dict[str, Schedule] = {
     # Renewal notices 7 days ahead, then renewals at the period end (charges at the provider).
     "plans.renewal_reminders": Schedule(60, SLOW),
     "plans.renewals": Schedule(60, SLOW),
+    # Payments and refunds the provider has but our books do not (a crash between the two): settled.
+    "plans.reconcile_payments": Schedule(300, SLOW),
+    # Booking slots made ahead for each station's days_ahead (reading a day never creates them).
+    "bookings.slots_ahead": Schedule(60, SLOW),
     # Finished links of the background chains leave the task table after ten minutes.
     "core.prune_finished_links": Schedule(60, SLOW),
 }

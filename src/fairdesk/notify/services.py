@@ -52,6 +52,13 @@ def _unseal(token: str) -> tuple[str, str] | None:
     return sealed["body"], sealed["secret"]
 
 
+def message_text(message: Message) -> str:
+    """The text as the recipient gets it (the sealed one-time code included): for the sender only, and for
+    tests that play the recipient."""
+    unsealed = _unseal(message.sealed_body) if message.sealed_body else None
+    return unsealed[0] if unsealed else message.body
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

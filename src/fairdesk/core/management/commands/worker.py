@@ -88,6 +88,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["verbosity"] < 2:  # a line per chain link, several a second: only when asked for
+            for name in ("django_tasks", "django_tasks_db"):
+                logging.getLogger(name).setLevel(logging.WARNING)
         _name_connections()
         stop = threading.Event()
         ident = f"{socket.gethostname()[:30]}:{os.getpid()}"
