@@ -44,6 +44,9 @@ SCHEDULE: dict[str, Schedule] = {
     "plans.reconcile_payments": Schedule(300, SLOW),
     # Booking slots made ahead for each station's days_ahead (reading a day never creates them).
     "bookings.slots_ahead": Schedule(60, SLOW),
+    # Chains whose worker died are restarted (`manage.py worker` also does this itself; with RQ workers only
+    # this job does): the scheduler watches the sending lanes.
+    "core.revive_stale_chains": Schedule(5, FAST),
     # Finished links of the background chains leave the task table after ten minutes.
     "core.prune_finished_links": Schedule(60, SLOW),
 }

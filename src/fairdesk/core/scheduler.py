@@ -37,3 +37,4 @@ def scheduler_tick(generation: int, lane: str = periodic.FAST) -> list[str]:
 
 chains.register(KIND, task=scheduler_tick, lanes=lambda: list(periodic.LANES), queue=queue_for)
 periodic.register("core.prune_finished_links", chains.prune_finished)
+periodic.register("core.revive_stale_chains", chains.revive_stale)
