@@ -46,6 +46,7 @@ class SandboxState:
         self.ids = itertools.count(1)
         self.requests = 0
         self.delay_seconds = 0.0  # tests: answer charges this late (the caller waits, holding its locks)
+        self.delayed = 0  # charge requests that have arrived and are being held back
 
     def totals(self) -> dict:
         """The sandbox's own books: what it charged and refunded."""
@@ -163,6 +164,8 @@ def make_handler(state: SandboxState):
             if self.path not in ("/v1/charges", "/v1/refunds"):
                 return self._send(404, {"message": "not found"})
             if self.path == "/v1/charges" and state.delay_seconds:
+                with state.lock:
+                    state.delayed += 1
                 time.sleep(state.delay_seconds)
             fingerprint = _fingerprint(body)
             with state.lock:
