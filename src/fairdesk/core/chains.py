@@ -13,6 +13,7 @@ imports them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -205,7 +206,12 @@ def run_link(kind: str, lane, generation: int, work: Callable[[], Any]) -> Any:
     except Exception:
         log.exception("chain %s: a link failed; the chain goes on", name)
         if not connection.is_usable():
-            raise
+            if connection.in_atomic_block:
+                raise
+            # The connection died under the work (a restart, a terminated backend): go on with a new one. If
+            # the database is really down, the next step raises and the lease runs out instead.
+            with contextlib.suppress(DatabaseError):
+                connection.close()
         result = None
     finally:
         keeper.stopped.set()

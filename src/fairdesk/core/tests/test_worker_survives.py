@@ -90,14 +90,16 @@ def log_text(log) -> str:
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="pg_terminate_backend needs PostgreSQL (DATABASE_URL)")
 def test_messages_go_out_after_the_workers_connections_are_terminated():
+    """50 ms a message, 4 at a time: the 300-message batch takes about 4 s, so the cuts land mid-tick."""
     import psycopg
 
     with (
-        LocalSmsGateway(delay=0.01) as gateway,
+        LocalSmsGateway(delay=0.05) as gateway,
         fresh_database_url() as url,
         tempfile.TemporaryFile("w+") as log,
     ):
-        env = environment(gateway, url)
+        # The default lease (30 s): with it, messages must still go out within a minute.
+        env = environment(gateway, url, FAIRDESK_CHAIN_STALE_SECONDS="30")
         admin_url, database = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
 
         def terminate_worker_connections() -> int:
@@ -126,6 +128,7 @@ def test_messages_go_out_after_the_workers_connections_are_terminated():
             for _ in range(3):
                 time.sleep(0.7)
                 terminated.append(terminate_worker_connections())
+            assert gateway.state.stats()["delivered"] < 320  # the cuts came while the batch was being sent
             wait_delivered(gateway, 320, 60)
             for round_ in range(3):
                 terminated.append(terminate_worker_connections())
