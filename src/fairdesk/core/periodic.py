@@ -40,8 +40,6 @@ SCHEDULE: dict[str, Schedule] = {
     # Renewal notices 7 days ahead, then renewals at the period end (charges at the provider).
     "plans.renewal_reminders": Schedule(60, SLOW),
     "plans.renewals": Schedule(60, SLOW),
-    # Our payment books against the provider's; settles by the written rule in plans/reconcile.py.
-    "plans.reconcile_payments": Schedule(300, SLOW),
     # Payments and refunds the provider has but our books do not (a crash between the two): settled.
     "plans.reconcile_payments": Schedule(300, SLOW),
     # Booking slots made ahead for each station's days_ahead (reading a day never creates them).
