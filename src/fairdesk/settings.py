@@ -209,9 +209,9 @@ if not DEBUG:
 
 # Content-Security-Policy (django-csp 4): scripts and styles from our own origin only, no inline code or eval.
 # Page scripts live in static/fairdesk/*.js and read their values from data- attributes; htmx is told not to
-# inject its indicator <style> (base.html's htmx-config meta). The one inline <style> Django's admin writes
-# (change_list.html, lists without actions, e.g. for the auditor) is allowed by its hash; a test recomputes it
-# from the installed Django so an upgrade that changes it fails loudly.
+# inject its indicator <style> (base.html's htmx-config meta). The one inline <style> Django's admin can write
+# (change_list.html, for an admin that sets actions_on_top and actions_on_bottom to False) is allowed by its
+# hash; a test recomputes it from the installed Django so an upgrade that changes it fails loudly.
 ADMIN_CHANGE_LIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,7 +1,8 @@
 """The `rq` tasks backend (FAIRDESK_TASKS_BACKEND=rq) against the Redis on 127.0.0.1:6379 and real
-`manage.py rqworker` processes: a fairdesk task enqueued through django-tasks-rq runs in the worker, its
-follow-up tick is deferred into RQ's scheduled registry, and a worker started --with-scheduler keeps the tick
-chain alive so a message that falls due later is sent.
+`manage.py rqworker` processes: a fairdesk task enqueued through django-tasks-rq runs in the worker, its next
+link is deferred into RQ's scheduled registry, and with a worker started --with-scheduler and the chain
+watchdog (`manage.py worker --queues=`) the message chain and the core scheduler's lanes go on by themselves,
+so a message that falls due later is sent.
 
 Without Redis the test is skipped locally and FAILS when `CI` is set (the CI must not pass without it)."""
 
@@ -13,6 +14,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 
@@ -49,6 +51,11 @@ print(json.dumps({
     "scheduled": queue.scheduled_job_registry.count,
     "queued": queue.count,
 }))
+"""
+BEATS = """
+import json
+from fairdesk.core.models import TaskChain
+print(json.dumps({c.name: c.beat_at.timestamp() for c in TaskChain.objects.all()}))
 """
 
 
@@ -111,31 +118,51 @@ def test_rq_workers_run_fairdesk_tasks_and_the_tick_chain():
         assert state["scheduled"] == 1
         assert state["queued"] == 0
 
-        # A long-running worker with the scheduler: the chain continues every second and sends what falls due.
+        # Production: a chain watchdog (`manage.py worker --queues=`: no queues of its own, it only starts
+        # chains that never started or went silent, here the core scheduler's lanes) and a worker on every
+        # queue with the scheduler. The chains go on every second and send what falls due.
         run("shell", "-c", LATER)
-        worker = subprocess.Popen(
-            [*manage, "rqworker", "default", "--with-scheduler"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        started = time.time()
+        processes = [
+            start(manage, env, "worker", "--queues=", "--check-seconds", "1"),
+            start(manage, env, "rqworker", "default", "periodic_fast", "periodic_slow", "--with-scheduler"),
+        ]
         try:
-            deadline = time.monotonic() + 45
-            while len(gateway.state.messages()) < 2 and time.monotonic() < deadline:
-                assert worker.poll() is None, worker.stderr.read()
-                time.sleep(0.2)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                for process, log in processes:
+                    assert process.poll() is None, tail(log)
+                beats = json.loads(run("shell", "-c", BEATS).strip().splitlines()[-1])
+                if len(gateway.state.messages()) >= 2 and beats.get("scheduler:fast", 0) > started + 1:
+                    break
+                time.sleep(0.5)
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)  # warm shutdown of the worker and its scheduler
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            for process, _log in processes:
+                os.killpg(process.pid, signal.SIGTERM)  # warm shutdown (the worker's scheduler too)
+            for process, _log in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         delivered = gateway.state.messages()
         assert [m["to"] for m in delivered] == ["+8613800000001", "+8613800000002"], delivered
         assert gateway.state.stats()["duplicates"] == 0
+        assert set(beats) == {"notify:0", "scheduler:fast", "scheduler:slow"}, beats
+        assert beats["scheduler:fast"] > started + 1, (beats, started)  # the scheduler lane beat repeatedly
         finished = json.loads(run("shell", "-c", INSPECT).strip().splitlines()[-1])["finished"]
-        assert len(finished) >= 3  # several ticks ran, each through the scheduler
-        assert all(status == "SUCCESSFUL" for _name, status, _sent in finished)
+        assert len(finished) >= 3  # several ticks ran, each deferred through RQ's scheduler
+        assert all(status == "SUCCESSFUL" for _name, status, _sent in finished), finished
+
+
+def start(manage: list[str], env: dict[str, str], *args: str):
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed with the process by the test's end
+    process = subprocess.Popen(
+        [*manage, *args], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return process, log
+
+
+def tail(log) -> str:
+    log.seek(0)
+    return log.read()[-3000:]
