@@ -93,3 +93,36 @@ def test_an_unreachable_database_is_down(client, monkeypatch):
 
 def test_only_reads_are_allowed(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_a_real_unreachable_database_is_503_down_not_an_error():
+    """A process whose PostgreSQL does not answer (nothing listens on the port): /healthz says so."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from fairdesk.testing.liveserver import REPO, free_port
+
+    probe = (
+        "import json; from django.test import Client; r = Client().get('/healthz'); "
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
+        "DEBUG": "true",
+        "ALLOWED_HOSTS": "testserver",
+        "DJANGO_SETTINGS_MODULE": "fairdesk.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "shell", "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    answer = json.loads(out.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["body"]["status"] == "down" and answer["body"]["database"] == "unreachable"
