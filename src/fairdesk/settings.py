@@ -190,8 +190,6 @@ FAIRDESK_NOTIFY_LEASE_SECONDS = env_int("FAIRDESK_NOTIFY_LEASE_SECONDS", 60)
 FAIRDESK_NOTIFY_BATCH = env_int("FAIRDESK_NOTIFY_BATCH", 200)
 FAIRDESK_NOTIFY_THREADS = env_int("FAIRDESK_NOTIFY_THREADS", 16)
 
-# How many stations/areas queries stay cached in-process (the resolver is built once per process).
-FAIRDESK_COVERAGE_CACHE_SECONDS = env_int("FAIRDESK_COVERAGE_CACHE_SECONDS", 60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -206,6 +204,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP: the health endpoint answers there instead of redirecting.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content-Security-Policy (django-csp 4): scripts and styles from our own origin only, no inline code or eval.
 # Page scripts live in static/fairdesk/*.js and read their values from data- attributes; htmx is told not to

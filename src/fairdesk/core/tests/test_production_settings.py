@@ -149,3 +149,28 @@ def test_the_admin_change_list_style_hash_matches_the_installed_django():
     assert f"'sha256-{digest}'" == settings.ADMIN_CHANGE_LIST_STYLE_HASH
     style_src = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
     assert settings.ADMIN_CHANGE_LIST_STYLE_HASH in style_src
+
+
+# --- Documentation -----------------------------------------------------------------------------------------
+
+ENV_READ = re.compile(
+    r"""(?:env_(?:str|bool|int|list)|setting_int|os\.environ\.get|os\.environ\.setdefault)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+)
+
+
+def test_every_variable_production_reads_is_in_the_configuration_table():
+    sources = [REPO / "deploy" / "gunicorn.conf.py"] + [
+        path
+        for path in (REPO / "src" / "fairdesk").rglob("*.py")
+        if "tests" not in path.parts and "testing" not in path.parts and path.name != "test_settings.py"
+    ]
+    read = {name for path in sources for name in ENV_READ.findall(path.read_text())}
+    read -= {"DJANGO_SETTINGS_MODULE"}
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("## Configuration (environment variables)") :]
+    table = table[: table.index("\n## ")]
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    assert {"SECRET_KEY", "FAIRDESK_TASKS_BACKEND", "REDIS_URL", "WEB_WORKERS"} <= read
+    assert read - documented == set()
+    example = set(documented_env())
+    assert example <= documented, example - documented
