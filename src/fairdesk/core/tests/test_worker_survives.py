@@ -137,11 +137,22 @@ def test_messages_go_out_after_the_workers_connections_are_terminated():
                 took = wait_delivered(gateway, 330 + 10 * round_, 60)
                 assert took < 60
             assert all(terminated), terminated  # the worker's connections really were cut each time
-            assert worker.poll() is None, log_text(log)  # the worker did not exit
+            # The database refuses every connection for 6 s (as during a restart): the worker keeps trying.
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+            try:
+                terminate_worker_connections()
+                time.sleep(6)
+            finally:
+                with psycopg.connect(admin_url, autocommit=True) as conn:
+                    conn.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+            assert "reconnecting in" in log_text(log)
+            manage(env, "shell", "-c", SCHEDULE.format(start=350, count=10))
+            wait_delivered(gateway, 360, 60)
+            assert worker.poll() is None, log_text(log)  # the worker never exited
         finally:
             stop(worker)
-        assert_never_twice(gateway, 350)
-        assert "reconnecting" in log_text(log)
+        assert_never_twice(gateway, 360)
 
 
 def test_a_worker_killed_mid_batch_is_replaced_without_notify_start():
