@@ -69,15 +69,17 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
-            from django.utils.translation import gettext as _
+        from django.core.exceptions import SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
+        from django.utils.translation import gettext as _
 
-            return refusal(
-                request,
-                _("请求中含有不允许的字符（NUL）。"),
-                code="invalid_characters",
-                status=400,
-            )
+        try:
+            has_nul = self._has_nul(request)
+        except (MultiPartParserError, SuspiciousOperation):  # an unreadable form or too big a body
+            return refusal(request, _("请求内容无法读取。"), code="bad_request", status=400)
+        if has_nul:
+            message = _("请求中含有不允许的字符（NUL）。")
+            return refusal(request, message, code="invalid_characters", status=400)
         return self.get_response(request)
 
     @staticmethod

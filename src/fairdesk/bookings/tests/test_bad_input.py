@@ -219,3 +219,18 @@ def test_the_error_body_never_leaks_a_traceback(client, network, agent_headers):
     )
     assert response.status_code == 400
     assert "Traceback" not in json.dumps(response.json())
+
+
+def test_an_unreadable_form_or_too_big_a_body_is_a_400_in_our_shape(client, settings):
+    broken = client.generic(
+        "POST",
+        "/api/v1/bookings",
+        b"--x\r\nContent-Disposition: form-data\r\n\r\nno end",
+        content_type="multipart/form-data",  # no boundary: Django cannot parse it
+        headers=EN,
+    )
+    body = refused(broken, 400, "bad_request")
+    assert "could not be read" in body["message"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = client.post("/api/v1/bookings", "[" + "1," * 1000 + "1]", content_type="application/json")
+    refused(big, 400, "bad_request")
