@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -285,3 +286,36 @@ def _safe_read(path: Path) -> str:
         return path.read_bytes().replace(b"\0", b" ").decode().strip()
     except OSError:
         return ""
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="pg_terminate_backend needs PostgreSQL (DATABASE_URL)")
+def test_web_requests_after_the_servers_connections_are_terminated_are_not_errors():
+    """gunicorn's threads keep their connections (CONN_MAX_AGE); a connection the server dropped is replaced
+    before it is used (CONN_HEALTH_CHECKS), so no request fails for it."""
+    import psycopg
+
+    with live_server(demo=False, production=True) as server:
+        admin_url, database = server.env["DATABASE_URL"].rsplit("/", 1)
+        admin_url += "/postgres"
+
+        def get_all(count: int = 40) -> list[int]:
+            statuses = []
+            for _ in range(count):
+                try:
+                    with urllib.request.urlopen(server.url + "/api/v1/service-types", timeout=10) as response:  # noqa: S310
+                        statuses.append(response.status)
+                except urllib.error.HTTPError as exc:
+                    statuses.append(exc.code)
+            return statuses
+
+        assert set(get_all()) == {200}
+        for _ in range(3):
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                cut = conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+                    " AND pid <> pg_backend_pid()",
+                    [database],
+                ).fetchall()
+            assert cut  # the web server's kept connections were there to cut
+            statuses = get_all()
+            assert set(statuses) == {200}, (statuses, server.log_tail())
