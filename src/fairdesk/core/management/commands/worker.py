@@ -44,7 +44,6 @@ class ResilientWorker(Worker):
     def __init__(self, *, stop: threading.Event, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stop = stop
-        self.reconnects = 0
 
     def run(self) -> None:
         backoff, last_error = 0.5, 0.0
@@ -56,7 +55,6 @@ class ResilientWorker(Worker):
                 if time.monotonic() - last_error > 60:
                     backoff = 0.5  # a new outage, not the same one going on
                 last_error = time.monotonic()
-                self.reconnects += 1
                 log.warning(
                     "worker %s: database error (%s); reconnecting in %.1f s",
                     self.worker_id,
