@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fairdesk.core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fairdesk.core.middleware.LanguageMiddleware",
@@ -150,6 +151,10 @@ elif FAIRDESK_TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": FAIRDESK_TASK_QUEUES}}
 else:
     raise ImproperlyConfigured(f"FAIRDESK_TASKS_BACKEND={FAIRDESK_TASKS_BACKEND!r} must be database or rq")
+
+# Reverse proxies of ours in front of the web processes (nginx: 1): the client's address is then taken from
+# X-Forwarded-For (core/middleware.py), so per-address limits count clients, not the proxy.
+FAIRDESK_PROXY_HOPS = env_int("FAIRDESK_PROXY_HOPS", 0)
 
 # The national 24-hour hotline shown wherever no station's own hotline applies.
 FAIRDESK_NATIONAL_HOTLINE = env_str("FAIRDESK_NATIONAL_HOTLINE", "400-820-0000")

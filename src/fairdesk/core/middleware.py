@@ -115,3 +115,33 @@ def _holds_nul(value) -> bool:
     if isinstance(value, list):
         return any(_holds_nul(v) for v in value)
     return False
+
+
+class ClientAddressMiddleware:
+    """The client's address behind our own reverse proxies. With FAIRDESK_PROXY_HOPS = n (nginx in front: 1),
+    REMOTE_ADDR becomes the n-th address from the right of X-Forwarded-For: the one our outermost proxy saw
+    (a client may prepend anything to the header, but cannot append after our proxy). Every per-address limit
+    (one-time codes, emergencies, staff sign-in) then counts clients, not the proxy. With 0 (the default, no
+    proxy) the header is ignored: anyone could forge it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hops = getattr(settings, "FAIRDESK_PROXY_HOPS", 0)
+        if hops > 0:
+            forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            forwarded = [p for p in forwarded if p]
+            if len(forwarded) >= hops:
+                from django.core.exceptions import ValidationError
+                from django.core.validators import validate_ipv46_address
+
+                candidate = forwarded[-hops]
+                try:
+                    validate_ipv46_address(candidate)
+                except ValidationError:
+                    pass
+                else:
+                    request.META["REMOTE_ADDR"] = candidate
+        return self.get_response(request)
+

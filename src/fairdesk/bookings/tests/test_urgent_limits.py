@@ -102,3 +102,20 @@ def test_only_hotline_and_dispatch_staff_may_confirm(client, team):
     assert client.post(confirm).status_code == 403
     held.refresh_from_db()
     assert held.status == UrgentStatus.HELD
+
+
+def test_behind_our_proxy_the_limit_counts_clients_not_the_proxy(client, team, settings):
+    def via_proxy(phone, forwarded):
+        response = client.post(
+            "/help-now/",
+            {"phone": phone, "address": ADDRESS},
+            REMOTE_ADDR="127.0.0.1",
+            headers={"x-forwarded-for": forwarded},
+        )
+        return UrgentRequest.objects.get(reference=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+    assert via_proxy("13700000001", "203.0.113.50").client_ip == "127.0.0.1"  # no proxy configured: ignored
+    settings.FAIRDESK_PROXY_HOPS = 1
+    forged = via_proxy("13700000002", "10.9.9.9, 203.0.113.50")  # the client prepended a forged address
+    assert forged.client_ip == "203.0.113.50"
+    assert via_proxy("13700000003", "not-an-address").client_ip == "127.0.0.1"
