@@ -35,7 +35,7 @@ COMMON_ERRORS = {
     400: "Malformed request: unreadable JSON body or a NUL character anywhere in the request.",
     401: "Missing, unknown or revoked credentials (authenticated operations).",
     403: "Signed in, but this role may not do this (authenticated operations).",
-    404: "No such resource, or not yours (operations with a path parameter).",
+    404: "No such resource, or not yours (a resource in the path, or a customer named by phone).",
     422: "Input failed validation; `errors` names each field.",
 }
 
@@ -56,7 +56,7 @@ class FairdeskAPI(NinjaAPI):
                 statuses = {400}
                 if operation.get("security"):
                     statuses |= {401, 403}
-                if "{" in path:
+                if "{" in path or (operation.get("security") and _names_a_customer(operation, schema)):
                     statuses.add(404)
                 if operation.get("parameters") or operation.get("requestBody"):
                     statuses.add(422)
@@ -70,6 +70,21 @@ class FairdeskAPI(NinjaAPI):
                         },
                     )
         return schema
+
+
+CUSTOMER_FIELDS = {"phone", "customer_phone"}
+
+
+def _names_a_customer(operation: dict, schema: dict) -> bool:
+    """Staff name the customer an operation is for by phone; one they may not see is "not found"."""
+    names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        body = content.get("schema", {})
+        ref = body.get("$ref", "")
+        if ref:
+            body = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+        names |= set(body.get("properties", {}))
+    return bool(names & CUSTOMER_FIELDS)
 
 
 api = FairdeskAPI(

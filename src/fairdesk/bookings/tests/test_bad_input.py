@@ -157,6 +157,12 @@ def test_the_schema_documents_the_common_refusals(client):
             if "{" in path:
                 assert "404" in documented, (method, path)
     for path, method in [
+        ("/api/v1/subscriptions", "get"),
+        ("/api/v1/refunds", "post"),
+        ("/api/v1/bookings", "post"),
+    ]:
+        assert "404" in schema["paths"][path][method]["responses"], path  # a customer named by phone
+    for path, method in [
         ("/api/v1/bookings/{reference}/cancel", "post"),
         ("/api/v1/bookings/{reference}/reschedule", "post"),
         ("/api/v1/subscriptions/{subscription_id}/auto-renew", "post"),
@@ -234,3 +240,12 @@ def test_an_unreadable_form_or_too_big_a_body_is_a_400_in_our_shape(client, sett
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     big = client.post("/api/v1/bookings", "[" + "1," * 1000 + "1]", content_type="application/json")
     refused(big, 400, "bad_request")
+
+
+def test_an_unknown_customer_is_a_documented_404(client, agent_headers):
+    response = client.get("/api/v1/subscriptions", {"customer_phone": "13812345678"}, headers=agent_headers)
+    refused(response, 404)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "404" in schema["paths"]["/api/v1/subscriptions"]["get"]["responses"]
+    bad = client.get("/api/v1/subscriptions", {"customer_phone": "x"}, headers=agent_headers)
+    refused(bad, 422, "invalid_phone")
