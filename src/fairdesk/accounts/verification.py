@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts.models import PhoneCode
+from fairdesk.accounts.permissions import customer_phone_allowed
 from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput
@@ -40,6 +41,7 @@ def phone_code_send(*, phone: str, client_ip: str | None = None, language: str =
     from fairdesk.notify.services import message_schedule
 
     e164 = _phone(phone)
+    customer_phone_allowed(e164)  # staff are never signed in by an SMS code
     now = clock.now()
     recent = PhoneCode.objects.select_for_update().filter(
         phone=e164, created_at__gte=now - dt.timedelta(hours=1)

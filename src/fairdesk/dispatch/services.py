@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fairdesk.accounts import permissions
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
@@ -128,7 +129,7 @@ def _locked_job(job_id: int, actor) -> Job:
     )
     if job is None:
         raise NotFound(_("没有这个工单。"))
-    if actor is not None and actor.role == "technician" and job.technician.user_id != actor.pk:
+    if not permissions.may_act_on_job(actor, job.technician.user_id):
         raise NotFound(_("没有这个工单。"))
     return job
 
@@ -228,9 +229,7 @@ def visit_advance(*, visit_id: int, actor, to: str):
         .filter(pk=visit_id)
         .first()
     )
-    if visit is None or (
-        actor is not None and actor.role == "technician" and visit.technician.user_id != actor.pk
-    ):
+    if visit is None or not permissions.may_act_on_job(actor, visit.technician.user_id):
         raise NotFound(_("没有这个工单。"))
     if visit.booking.status != BookingStatus.CONFIRMED or to not in VISIT_TRANSITIONS.get(
         visit.status, set()
@@ -430,6 +429,8 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
         )
     if to.pk == job.technician_id:
         raise DomainError(_("请选择另一位同事。"), code="same_technician")
+    if to.station_id != job.technician.station_id:  # a colleague is someone of the same station
+        raise IllegalJobTransition(_("只能转交给本网点的同事。"), code="other_station")
     job.status = JobStatus.REASSIGNED
     job.note = reason.strip()[:300]
     job.save(update_fields=["status", "note"])
