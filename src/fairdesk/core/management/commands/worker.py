@@ -119,7 +119,8 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, shutdown)
         threads = {queue: self._start(worker) for queue, worker in workers.items()}
-        self.stdout.write(f"worker {ident}: queues {', '.join(workers)}", ending="\n")
+        served = ", ".join(workers) or "none (only restarting silent chains)"
+        self.stdout.write(f"worker {ident}: queues {served}")
         self.stdout.flush()
         while not stop.is_set():
             self._revive_chains()
