@@ -108,18 +108,21 @@ class SandboxProvider:
         return self._records("refunds")
 
     def _post(self, path: str, body: dict) -> tuple[int, dict]:
-        try:
-            response = http_pool().request(
-                "POST",
-                self.base_url + path,
-                body=json.dumps(body).encode(),
-                headers={"Content-Type": "application/json", "Idempotency-Key": body["idempotency_key"]},
-                timeout=urllib3.Timeout(connect=2, read=10),
-            )
-        except HTTP_ERRORS as exc:
-            raise PaymentFailed(
-                _("支付服务暂时无法连接，请稍后再试；没有扣款。"), code="provider_unreachable"
-            ) from exc
+        for attempt in (1, 2):  # once more on a dropped connection: the same key makes the retry safe
+            try:
+                response = http_pool().request(
+                    "POST",
+                    self.base_url + path,
+                    body=json.dumps(body).encode(),
+                    headers={"Content-Type": "application/json", "Idempotency-Key": body["idempotency_key"]},
+                    timeout=urllib3.Timeout(connect=2, read=10),
+                )
+                break
+            except HTTP_ERRORS as exc:
+                if attempt == 2:
+                    raise PaymentFailed(
+                        _("支付服务暂时无法连接，请稍后再试；没有扣款。"), code="provider_unreachable"
+                    ) from exc
         try:
             return response.status, json.loads(response.data or b"{}")
         except ValueError:

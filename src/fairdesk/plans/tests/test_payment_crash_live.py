@@ -18,6 +18,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,10 +54,10 @@ def site(sandbox):
         yield server
 
 
-def call(site, path: str, body: dict, key: str, timeout: float = 30) -> tuple[int, dict]:
+def call(site, path: str, body: dict, key: str, timeout: float = 30, phone: str = PHONE) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 - local test server
         site.url + path,
-        data=json.dumps({**body, "customer_phone": PHONE}).encode(),
+        data=json.dumps({**body, "customer_phone": phone}).encode(),
         method="POST",
         headers={
             "Content-Type": "application/json",
@@ -194,3 +196,111 @@ def test_a_crash_between_charge_and_commit_charges_once_and_the_books_agree(site
         assert [f["code"] for f in settled] == ["charged_never_committed"]
         assert totals["charges"] == 3 and totals["refunds"] == 1
     site.manage("reconcile_payments", "--grace-minutes", "0")  # nothing left: exit 0
+
+
+def test_a_fault_load_leaves_no_difference_after_reconciling(site, sandbox):
+    """Runs after the test above (same server and provider). 16 customers each subscribe, upgrade, switch to
+    a year and downgrade, 8 at a time, while a killer ends the session of whoever holds an account lock (or
+    kills the workers on SQLite); every failed request is retried with its key, as a client would."""
+    phones = [f"1371234{n:04d}" for n in range(16)]
+    site.manage(
+        "shell",
+        "-c",
+        "from fairdesk.accounts.services import customer_get_or_create as c; "
+        f"[c(phone=p) for p in {phones!r}]",
+    )
+    steps = [
+        ("/api/v1/subscriptions", {"plan": "basic", "period": "month"}),
+        ("change", {"to_plan": "premium"}),
+        ("change", {"to_plan": "premium", "period": "year"}),
+        ("change", {"to_plan": "standard", "period": "year"}),
+    ]
+    figures = {"requests": 0, "crashed": 0, "kills": 0}
+    done = threading.Event()
+
+    def customer(phone: str) -> list:
+        statuses, sub_id = [], None
+        for path, body in steps:
+            path = f"/api/v1/subscriptions/{sub_id}/change" if path == "change" else path
+            key = uuid.uuid4().hex
+            for _attempt in range(20):
+                figures["requests"] += 1
+                answer = _try(call, site, path, body, key, 30, phone)
+                if isinstance(answer, Exception) or answer[0] >= 500:
+                    figures["crashed"] += 1
+                    time.sleep(0.3)
+                    continue
+                statuses.append(answer[0] if answer[0] < 400 else (answer[0], answer[1].get("code")))
+                sub_id = sub_id or (answer[1].get("subscription") or {}).get("id")
+                break
+            else:
+                return [*statuses, "no answer after 20 attempts"]
+        return statuses
+
+    def killer() -> None:
+        # PostgreSQL: a lock holder's session every quarter second. SQLite: the workers three times, two
+        # seconds apart (a respawned gunicorn worker needs a moment to load Django).
+        while not done.wait(0.25 if POSTGRES else 2.0):
+            try:
+                if POSTGRES:
+                    figures["kills"] += _terminate_some_lock_holder(site)
+                elif figures["kills"] < 3:
+                    _kill_workers(site)
+                    figures["kills"] += 1
+            except (AssertionError, OSError):
+                pass
+
+    sandbox.state.delay_seconds = 0.05
+    assassin = threading.Thread(target=killer)
+    assassin.start()
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(customer, phones))
+    finally:
+        done.set()
+        assassin.join()
+        sandbox.state.delay_seconds = 0
+    _wait_until_up(site)
+    assert [r for r in results if r != [201, 200, 200, 200]] == []
+    assert figures["kills"] > 0
+
+    site.manage("shell", "-c", "from fairdesk.plans.services import refunds_send; refunds_send()")
+    before = sandbox.state.totals()
+    result = site.manage("reconcile_payments", "--grace-minutes", "0", "--json")  # exit 1 would raise
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    after = sandbox.state.totals()
+    script = (
+        "import json; from fairdesk.plans import selectors; from fairdesk.plans.models import Payment; "
+        "t = selectors.ledger_totals(); "
+        "print(json.dumps({'net': t['payment'] - t['refund'], 'violations': selectors.ledger_violations(), "
+        "'payments': Payment.objects.filter(status='succeeded').count(), "
+        "'voided': Payment.objects.filter(status='voided').count()}))"
+    )
+    ours = json.loads(site.manage("shell", "-c", script).stdout.strip().splitlines()[-1])
+    figures.update(
+        charges=after["charges"],
+        refunds=after["refunds"],
+        difference_before_reconcile_fen=(before["charged_fen"] - before["refunded_fen"]) - ours["net"],
+        settled=len(findings),
+        confirmed_payments=ours["payments"],
+        voided=ours["voided"],
+    )
+    print("fault load:", json.dumps(figures))
+    assert after["charged_fen"] - after["refunded_fen"] == ours["net"]
+    assert ours["violations"] == []
+    assert all(f["settled"] for f in findings)
+    if POSTGRES:  # every retry adopted its intent: each charge is a confirmed payment or one given back
+        assert after["charges"] == ours["payments"] + ours["voided"]
+
+
+def _terminate_some_lock_holder(site) -> int:
+    import psycopg
+
+    with psycopg.connect(site.env["DATABASE_URL"], autocommit=True) as admin:
+        holders = admin.execute(
+            "SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'plans_planaccount' AND l.pid <> pg_backend_pid() LIMIT 1"
+        ).fetchall()
+        for (pid,) in holders:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return len(holders)
