@@ -59,7 +59,8 @@ def run_schemathesis(
     started = time.monotonic()
     try:
         result = subprocess.run(  # noqa: S603 - our own venv's schemathesis
-            command, capture_output=True, text=True, timeout=seconds + 90, check=False
+            # In the report directory: schemathesis keeps its cache (.schemathesis/) in the working directory.
+            command, capture_output=True, text=True, timeout=seconds + 90, check=False, cwd=report_dir
         )
         output, exit_code = result.stdout + result.stderr, result.returncode
     except subprocess.TimeoutExpired as exc:

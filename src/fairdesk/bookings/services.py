@@ -89,8 +89,21 @@ def slots_ensure(*, station: Station, days: list[dt.date]) -> int:
         )
         for n, (start, end) in enumerate(wanted)
     ]
+    if not missing:
+        return 0
     # ignore_conflicts: another process running the same job may have made some of them.
-    return len(Slot.objects.bulk_create(missing, ignore_conflicts=True)) if missing else 0
+    Slot.objects.bulk_create(missing, ignore_conflicts=True)
+    event_record(
+        kind="slots.created",
+        subject=station,
+        actor_label="system",
+        payload={
+            "slots": len(missing),
+            "first": missing[0].start.isoformat(),
+            "last": missing[-1].start.isoformat(),
+        },
+    )
+    return len(missing)
 
 
 def slots_ensure_for_day(*, station: Station, day: dt.date) -> int:

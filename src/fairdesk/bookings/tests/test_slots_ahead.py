@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from fairdesk.bookings.models import Slot, StationSchedule
 from fairdesk.bookings.services import schedule_get_or_create, service_types_load_demo, slots_ensure_ahead
 from fairdesk.core import clock
+from fairdesk.core.models import Event
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
 
@@ -50,6 +51,8 @@ def test_the_job_makes_each_stations_horizon_once(station):
         with CaptureQueriesContext(connection) as queries:
             assert slots_ensure_ahead() == 0
     assert len(queries) == 1  # nothing due: one query per run of the job
+    event = Event.objects.get(kind="slots.created")
+    assert event.subject_id == str(station.pk) and event.payload["slots"] == created
     days = {s.start.astimezone(clock.local_zone()).date() for s in Slot.objects.all()}
     assert min(days) == TODAY and max(days) == TODAY + dt.timedelta(days=schedule.days_ahead)
     with clock.frozen_at(NOW + dt.timedelta(days=1)):  # a new day: one more day at the far end
