@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from fairdesk.core.events import ADMIN_CHANGED, ADMIN_CREATED, ADMIN_DELETED
 from fairdesk.core.services import event_record
 
 
@@ -24,10 +25,10 @@ class AuditedAdmin(admin.ModelAdmin):
                 name: form.cleaned_data.get(name) for name in form.changed_data if name in form.cleaned_data
             }
             event_record(
-                kind=f"{obj._meta.model_name}.{'changed' if change else 'created'}",
+                kind=ADMIN_CHANGED if change else ADMIN_CREATED,
                 subject=obj,
                 actor=request.user,
-                payload={"via": "admin", "fields": _jsonable(changed)},
+                payload={"model": obj._meta.label_lower, "fields": _jsonable(changed)},
             )
 
     def delete_model(self, request, obj):
@@ -36,11 +37,11 @@ class AuditedAdmin(admin.ModelAdmin):
             subject_type, subject_id = obj._meta.label_lower, obj.pk
             super().delete_model(request, obj)
             event_record(
-                kind=f"{obj._meta.model_name}.deleted",
+                kind=ADMIN_DELETED,
                 subject_type=subject_type,
                 subject_id=subject_id,
                 actor=request.user,
-                payload={"via": "admin", "before": snapshot},
+                payload={"model": subject_type, "fields": snapshot},
             )
 
     def delete_queryset(self, request, queryset):
@@ -52,20 +53,20 @@ class AuditedAdmin(admin.ModelAdmin):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:
                 event_record(
-                    kind=f"{obj._meta.model_name}.deleted",
+                    kind=ADMIN_DELETED,
                     subject=obj,
                     actor=request.user,
-                    payload={"via": "admin"},
+                    payload={"model": obj._meta.label_lower, "fields": _jsonable(model_to_dict(obj))},
                 )
                 obj.delete()
             for obj in instances:
                 created = obj.pk is None
                 obj.save()
                 event_record(
-                    kind=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+                    kind=ADMIN_CREATED if created else ADMIN_CHANGED,
                     subject=obj,
                     actor=request.user,
-                    payload={"via": "admin"},
+                    payload={"model": obj._meta.label_lower, "fields": _jsonable(model_to_dict(obj))},
                 )
             formset.save_m2m()
 

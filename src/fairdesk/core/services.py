@@ -4,12 +4,14 @@ from typing import Any
 
 from django.db import models
 
+from fairdesk.core import events
+from fairdesk.core.events import EventKind
 from fairdesk.core.models import Event
 
 
 def event_record(
     *,
-    kind: str,
+    kind: str | EventKind,
     subject: models.Model | None = None,
     subject_type: str = "",
     subject_id: str | int = "",
@@ -17,7 +19,13 @@ def event_record(
     actor_label: str = "",
     payload: dict | None = None,
 ) -> Event:
-    """Append one event. Call inside the service's transaction so the event and the change commit together."""
+    """Append one event. Call inside the service's transaction so the event and the change commit together.
+
+    The one writer of events: the kind must be declared (core/events.py, each app's events.py) and the payload
+    must match its declaration (every declared field, nothing else, each of its type), else EventError."""
+    decl = events.get(kind)
+    payload = decl.validate(payload)
+    kind = decl.kind
     if subject is not None:
         subject_type = subject._meta.label_lower
         subject_id = subject.pk

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.core import events
 from fairdesk.core.money import format_fen
 
 register = template.Library()
@@ -34,8 +35,15 @@ EVENT_LABELS = {
 
 
 @register.filter
-def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
+def event_label(event) -> str:
+    """What a timeline shows for an event (or a kind): the label its app declared (core/events.py), in the
+    reader's language; an old kind is mapped to today's through the registry's aliases; unknown kinds show
+    as recorded."""
+    kind, payload = (event, None) if isinstance(event, str) else (event.kind, event.payload)
+    label = events.label_for(kind, payload)
+    if label == kind and kind in EVENT_LABELS:  # not yet declared by its app
+        return str(EVENT_LABELS[kind])
+    return label
 
 
 @register.filter

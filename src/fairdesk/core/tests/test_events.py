@@ -3,11 +3,14 @@
 import pytest
 from django.db import connection, transaction
 
+from fairdesk.core.events import declare
 from fairdesk.core.models import Event
 from fairdesk.core.selectors import events_for
 from fairdesk.core.services import event_record
 
 pytestmark = pytest.mark.django_db
+
+declare("demo.happened", app="core", description="A test event.", payload={"x": "int?"})
 
 
 def test_an_event_records_who_what_and_when():
@@ -18,7 +21,7 @@ def test_an_event_records_who_what_and_when():
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm():
-    event = event_record(kind="demo.happened", subject_type="demo", subject_id=1)
+    event = event_record(kind="demo.happened", subject_type="demo", subject_id=1, payload={"x": None})
     event.kind = "demo.rewritten"
     with pytest.raises(TypeError):
         event.save()
@@ -34,7 +37,7 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm():
 def test_postgresql_refuses_raw_updates_and_deletes():
     from django.db import DatabaseError
 
-    event = event_record(kind="demo.happened", subject_type="demo", subject_id=2)
+    event = event_record(kind="demo.happened", subject_type="demo", subject_id=2, payload={"x": 2})
     for sql in ("UPDATE core_event SET kind = 'x' WHERE id = %s", "DELETE FROM core_event WHERE id = %s"):
         with (
             pytest.raises(DatabaseError, match="append-only"),

@@ -77,7 +77,8 @@ def test_admin_edits_are_audited(client, jiangyan):
     )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    event = Event.objects.filter(kind="station.changed").last()
+    event = Event.objects.filter(kind="admin.changed").last()
+    assert event.payload["model"] == "regions.station"
     assert event.actor == manager
     assert event.payload["fields"]["hotline"] == "400-100-3000"
 

@@ -1,0 +1,127 @@
+"""The event vocabulary: the one writer refuses what its app did not declare."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+
+from fairdesk.core import events
+from fairdesk.core.events import EventError, declare
+from fairdesk.core.models import Event
+from fairdesk.core.services import event_record
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = declare(
+    "registry_test.sampled",
+    app="core",
+    description="A test kind with one field of each type.",
+    payload={
+        "n": "int",
+        "flag": "bool",
+        "status": "code",
+        "at": "datetime",
+        "day": "date",
+        "ids": "int[]",
+        "codes": "code[]",
+        "note": "text",
+        "maybe": "int?",
+    },
+)
+GOOD = {
+    "n": 3,
+    "flag": True,
+    "status": "en_route",
+    "at": dt.datetime(2026, 1, 2, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    "day": dt.date(2026, 1, 2),
+    "ids": [1, 2],
+    "codes": ["up", "down"],
+    "note": "门锁坏了",
+    "maybe": None,
+}
+
+
+def test_a_declared_kind_is_recorded_with_times_as_utc_text():
+    event = event_record(kind=SAMPLE, subject_type="demo", subject_id=1, payload=GOOD)
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.kind == "registry_test.sampled"
+    assert stored.payload["at"] == "2026-01-02T03:30:00+00:00"
+    assert stored.payload["day"] == "2026-01-02"
+
+
+def test_the_kind_may_be_named_by_its_string():
+    assert event_record(kind="registry_test.sampled", subject_type="demo", subject_id=1, payload=GOOD).pk
+
+
+def test_an_undeclared_kind_is_refused(monkeypatch):
+    monkeypatch.setattr(events, "UNDECLARED_ALLOWED", False)
+    with pytest.raises(EventError, match="not declared"):
+        event_record(kind="registry_test.nobody_declared", subject_type="demo", subject_id=1)
+    assert not Event.objects.filter(subject_type="demo").exists()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"n": None}, "may not be null"),
+        ({"n": "3"}, "should be int"),
+        ({"n": True}, "should be int"),
+        ({"flag": 1}, "should be bool"),
+        ({"status": "师傅已出发"}, "should be code"),
+        ({"status": "on the way"}, "should be code"),
+        ({"at": dt.datetime(2026, 1, 2, 3, 30)}, "should be datetime"),
+        ({"at": "yesterday"}, "should be datetime"),
+        ({"day": "2026-13-01"}, "should be date"),
+        ({"ids": [1, "2"]}, "should be int\\[\\]"),
+        ({"codes": ["up", "两"]}, "should be code\\[\\]"),
+        ({"note": "x" * 301}, "should be text"),
+        ({"extra": 1}, "not declared: extra"),
+    ],
+)
+def test_a_payload_that_does_not_match_its_declaration_is_refused(change, message):
+    with pytest.raises(EventError, match=message):
+        event_record(kind=SAMPLE, subject_type="demo", subject_id=1, payload={**GOOD, **change})
+    assert not Event.objects.filter(subject_type="demo").exists()
+
+
+def test_a_missing_field_is_refused():
+    payload = dict(GOOD)
+    del payload["status"]
+    with pytest.raises(EventError, match="misses status"):
+        event_record(kind=SAMPLE, subject_type="demo", subject_id=1, payload=payload)
+
+
+def test_a_kind_cannot_be_declared_twice_with_another_shape():
+    with pytest.raises(EventError, match="declared twice"):
+        declare("registry_test.sampled", app="plans", description="other", payload={"n": "int"})
+    with pytest.raises(EventError, match="unknown type"):
+        declare("registry_test.badly_typed", app="core", description="x", payload={"n": "float"})
+
+
+def test_the_catalogue_command_prints_one_json_object_per_line(capsys):
+    call_command("event_kinds", "--json")
+    lines = capsys.readouterr().out.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert all(set(row) == {"kind", "app", "description", "payload"} for row in rows)
+    by_kind = {row["kind"]: row for row in rows}
+    assert by_kind["registry_test.sampled"]["payload"]["maybe"] == "int?"
+    assert by_kind["admin.changed"] == {
+        "kind": "admin.changed",
+        "app": "core",
+        "description": events.ADMIN_CHANGED.description,
+        "payload": {"model": "code", "fields": "json"},
+    }
+    assert len(rows) == len(set(by_kind))
+
+
+def test_old_admin_audit_kinds_map_to_todays_family():
+    assert events.resolve("station.changed", {"via": "admin", "fields": {}}) is events.ADMIN_CHANGED
+    assert events.resolve("slot.deleted", {"via": "admin", "before": {}}) is events.ADMIN_DELETED
+    assert events.resolve("station.changed", {}) is None
+
+
+def test_prose_is_found_in_nested_payloads():
+    assert events.prose_in({"a": ["ok_code", {"b": "服务完成"}]}) == ["服务完成"]
+    assert events.prose_in({"a": "the technician arrived"}) == ["the technician arrived"]
+    assert events.prose_in({"a": "+8613800000001", "b": "2026-01-02T03:30:00+00:00", "c": 3}) == []
