@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.accounts import events
 from fairdesk.core import clock
 
 WINDOW = dt.timedelta(minutes=15)
@@ -49,7 +50,7 @@ def _client_address(request) -> str:
 def _failures_since(*, account: str, address: str, since: dt.datetime) -> tuple[int, int]:
     from fairdesk.core.models import Event
 
-    failures = Event.objects.filter(kind="staff.login_failed", at__gte=since)
+    failures = Event.objects.filter(kind=events.STAFF_LOGIN_FAILED.kind, at__gte=since)
     per_account = failures.filter(subject_type=SUBJECT_TYPE, subject_id=account).count()
     per_address = failures.filter(payload__address=address).count() if address else 0
     return per_account, per_address
@@ -77,7 +78,7 @@ class ThrottledModelBackend(ModelBackend):
         )
         if limit:
             event_record(
-                kind="staff.login_throttled",
+                kind=events.STAFF_LOGIN_THROTTLED,
                 subject_type=SUBJECT_TYPE,
                 subject_id=account,
                 actor_label="anonymous",
@@ -92,7 +93,7 @@ class ThrottledModelBackend(ModelBackend):
         user = super().authenticate(request, username=account, password=password, **kwargs)
         if user is None and password is not None:
             event_record(
-                kind="staff.login_failed",
+                kind=events.STAFF_LOGIN_FAILED,
                 subject_type=SUBJECT_TYPE,
                 subject_id=account,
                 actor_label="anonymous",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from fairdesk.accounts import events
 from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.core.services import event_record
@@ -17,7 +18,7 @@ def staff_create(
     if role not in Role.values or role == Role.CUSTOMER:
         raise ValueError(f"unknown staff role {role!r}")
     user = User.objects.create_user(phone, password, name=name, role=role)
-    event_record(kind="staff.created", subject=user, actor=actor, payload={"role": role})
+    event_record(kind=events.STAFF_CREATED, subject=user, actor=actor, payload={"role": role})
     return user
 
 
@@ -30,7 +31,7 @@ def customer_get_or_create(*, phone: str, name: str = "", actor: User | None = N
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        event_record(kind="customer.created", subject=user, actor=actor)
+        event_record(kind=events.CUSTOMER_CREATED, subject=user, actor=actor)
     return user
 
 
@@ -51,9 +52,7 @@ def api_token_create(*, user: User, label: str = "", actor: User | None = None) 
         raise ValueError("API tokens are for staff")
     token = "fd_" + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, digest=_digest(token), label=label)
-    event_record(
-        kind="api_token.created", subject=record, actor=actor, payload={"user": user.pk, "label": label}
-    )
+    event_record(kind=events.API_TOKEN_CREATED, subject=record, actor=actor, payload={"user": user.pk})
     return token
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fairdesk.accounts import events
 from fairdesk.accounts.models import PhoneCode
 from fairdesk.accounts.permissions import customer_phone_allowed
 from fairdesk.accounts.phone import phone_or_invalid
@@ -75,7 +76,12 @@ def phone_code_send(*, phone: str, client_ip: str | None = None, language: str =
         subject_type="accounts.phonecode",
         subject_id=record.pk,
     )
-    event_record(kind="phone_code.sent", subject=record, actor_label="anonymous", payload={"ip": client_ip})
+    event_record(
+        kind=events.PHONE_CODE_SENT,
+        subject=record,
+        actor_label="anonymous",
+        payload={"ip": client_ip or None},
+    )
     return record
 
 
@@ -108,5 +114,5 @@ def _check_code(e164: str, code: str) -> DomainError | None:
         return InvalidInput(_("验证码不正确。"), code="code_wrong")
     record.used_at = now
     record.save(update_fields=["attempts", "used_at"])
-    event_record(kind="phone_code.verified", subject=record, actor_label="anonymous")
+    event_record(kind=events.PHONE_CODE_VERIFIED, subject=record, actor_label="anonymous")
     return None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core.errors import InvalidInput
 from fairdesk.core.services import event_record
-from fairdesk.regions import geo
+from fairdesk.regions import events, geo
 from fairdesk.regions.gazetteer import DivisionRecord, build_gazetteer
 from fairdesk.regions.maps import reset_map_cache
 from fairdesk.regions.models import Division, Level, ServiceArea, Station
@@ -71,7 +71,7 @@ def divisions_import(*, progress: Callable[[Iterable], Iterable] = lambda it: it
             Division.objects.bulk_update(to_update, _FIELDS, batch_size=500)
         report.created, report.updated = len(to_create), len(to_update)
         event_record(
-            kind="divisions.imported",
+            kind=events.DIVISIONS_IMPORTED,
             subject_type="regions.division",
             subject_id="*",
             actor=actor,
@@ -140,7 +140,9 @@ def station_create(
     )
     station.full_clean()
     station.save()
-    event_record(kind="station.created", subject=station, actor=actor, payload={"division": division.code})
+    event_record(
+        kind=events.STATION_CREATED, subject=station, actor=actor, payload={"division": division.code}
+    )
     return station
 
 
@@ -157,10 +159,10 @@ def service_area_add(
     area.full_clean()
     area.save()
     event_record(
-        kind="service_area.added",
+        kind=events.SERVICE_AREA_ADDED,
         subject=area,
         actor=actor,
-        payload={"station": station.name, "division": division.code, "source": source_text},
+        payload={"station": station.pk, "division": division.code},
     )
     transaction.on_commit(reset_map_cache)
     return area
