@@ -36,6 +36,7 @@ from django.db import transaction
 
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
+from fairdesk.plans.events import PAYMENT_INTENT_FAILED, PAYMENT_ORPHAN_REFUNDED, PAYMENT_VOIDED
 from fairdesk.plans.models import MoneyStatus, Payment, Provider, Refund
 from fairdesk.plans.providers import PaymentFailed, ProviderRecord, provider_for
 
@@ -191,7 +192,7 @@ def _void(provider, payment_id: int, cutoff: dt.datetime) -> Finding | None:
         )
         payment.save(update_fields=["status", "external_id", "refunded_fen"])
         event_record(
-            kind="payment.voided",
+            kind=PAYMENT_VOIDED,
             subject=payment,
             actor_label="reconcile_payments",
             payload={
@@ -231,7 +232,7 @@ def _fail_locked(payment: Payment) -> Finding:
     payment.status = MoneyStatus.FAILED
     payment.save(update_fields=["status"])
     event_record(
-        kind="payment.intent_failed",
+        kind=PAYMENT_INTENT_FAILED,
         subject=payment,
         actor_label="reconcile_payments",
         payload={
@@ -275,7 +276,7 @@ def _orphan(provider, charge: ProviderRecord, cutoff: dt.datetime) -> Finding | 
         finding.detail = {"refund": result.status, "message": result.message}
         return finding
     event_record(
-        kind="payment.orphan_refunded",
+        kind=PAYMENT_ORPHAN_REFUNDED,
         subject_type="plans.provider_charge",
         subject_id=charge.external_id,
         actor_label="reconcile_payments",
