@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from fairdesk.accounts import permissions
 from fairdesk.accounts.models import User
-from fairdesk.bookings import messages
+from fairdesk.bookings import events, messages
 from fairdesk.bookings.errors import (
     BookingNotFound,
     IllegalTransition,
@@ -94,13 +94,13 @@ def slots_ensure(*, station: Station, days: list[dt.date]) -> int:
     # ignore_conflicts: another process running the same job may have made some of them.
     Slot.objects.bulk_create(missing, ignore_conflicts=True)
     event_record(
-        kind="slots.created",
+        kind=events.SLOTS_CREATED,
         subject=station,
         actor_label="system",
         payload={
             "slots": len(missing),
-            "first": missing[0].start.isoformat(),
-            "last": missing[-1].start.isoformat(),
+            "first": missing[0].start,
+            "last": missing[-1].start,
         },
     )
     return len(missing)
@@ -150,7 +150,7 @@ def slot_capacities_set(*, station: Station, capacities: dict[int, int], actor=N
         )
     if changed:
         event_record(
-            kind="slots.capacity_changed",
+            kind=events.SLOTS_CAPACITY_CHANGED,
             subject=station,
             actor=actor,
             actor_label="dispatch",
@@ -230,10 +230,13 @@ def booking_create(
         raise RuntimeError("could not draw a unique booking reference")
     messages.booking_confirmed(booking)
     event_record(
-        kind="booking.created",
+        kind=events.BOOKING_CREATED,
         subject=booking,
         actor=actor,
         payload={
+            "old_status": None,
+            "new_status": booking.status,
+            "price_fen": booking.price_estimate_fen,
             "slot": slot.pk,
             "service_type": service_type.code,
             "by_staff": actor.pk != customer.pk,
@@ -274,12 +277,17 @@ def booking_cancel(*, reference: str, actor: User, reason: str = "") -> Booking:
         raise IllegalTransition(
             _("这个预约已经是“%(status)s”，不能取消。") % {"status": booking.get_status_display()}
         )
-    booking.status = BookingStatus.CANCELLED
+    old_status, booking.status = booking.status, BookingStatus.CANCELLED
     booking.updated_at = clock.now()
     booking.save(update_fields=["status", "updated_at"])
     _give_back_place(booking.slot_id)
     messages.booking_cancelled(booking)
-    event_record(kind="booking.cancelled", subject=booking, actor=actor, payload={"reason": reason[:200]})
+    event_record(
+        kind=events.BOOKING_CANCELLED,
+        subject=booking,
+        actor=actor,
+        payload={"old_status": old_status, "new_status": booking.status, "reason": reason.strip()[:200]},
+    )
     return booking
 
 
@@ -293,10 +301,15 @@ def booking_complete(*, booking_id: int, actor: User) -> Booking:
         raise IllegalTransition(
             _("这个预约已经是“%(status)s”，不能这样操作。") % {"status": booking.get_status_display()}
         )
-    booking.status = BookingStatus.COMPLETED
+    old_status, booking.status = booking.status, BookingStatus.COMPLETED
     booking.updated_at = clock.now()
     booking.save(update_fields=["status", "updated_at"])
-    event_record(kind="booking.completed", subject=booking, actor=actor)
+    event_record(
+        kind=events.BOOKING_COMPLETED,
+        subject=booking,
+        actor=actor,
+        payload={"old_status": old_status, "new_status": booking.status},
+    )
     return booking
 
 
@@ -321,7 +334,10 @@ def booking_reschedule(*, reference: str, slot_id: int, actor: User) -> Booking:
     booking.save(update_fields=["slot", "updated_at"])
     messages.booking_rescheduled(booking)
     event_record(
-        kind="booking.rescheduled", subject=booking, actor=actor, payload={"from": old_slot_id, "to": slot_id}
+        kind=events.BOOKING_RESCHEDULED,
+        subject=booking,
+        actor=actor,
+        payload={"from": old_slot_id, "to": booking.slot_id},
     )
     return booking
 
@@ -453,7 +469,7 @@ def call_note_add(*, customer: User, agent: User, text: str) -> CallNote:
     if not text.strip():
         raise InvalidInput(_("请填写通话记录。"), code="note_empty")
     note = CallNote.objects.create(customer=customer, agent=agent, text=text.strip()[:2000])
-    event_record(kind="call_note.added", subject=customer, actor=agent, payload={"note": note.pk})
+    event_record(kind=events.CALL_NOTE_ADDED, subject=customer, actor=agent, payload={"note": note.pk})
     return note
 
 

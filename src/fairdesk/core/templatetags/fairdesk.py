@@ -10,10 +10,6 @@ register = template.Library()
 
 # What customers and staff read in a timeline for an event kind; unknown kinds show as recorded.
 EVENT_LABELS = {
-    "booking.created": _("预约成功"),
-    "booking.rescheduled": _("已改约"),
-    "booking.cancelled": _("已取消"),
-    "booking.completed": _("服务完成"),
     "visit.en_route": _("师傅已出发"),
     "visit.on_site": _("师傅已到达"),
     "visit.done": _("上门完成"),
