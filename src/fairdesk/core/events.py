@@ -24,10 +24,10 @@ Field types (a trailing `?` allows null):
 - `text`: free text a person typed (at most 300 characters)
 - `json`: an opaque JSON value (the admin audit's field values)
 
-History stays readable: a kind that was renamed keeps its old spellings in `aliases`, and `resolve()` maps a
-stored (kind, payload) to its declaration (`legacy` resolvers map families such as the admin audit's old
-`<model>.changed`). The table itself is append-only (a trigger on PostgreSQL), so old rows are never
-rewritten.
+History stays readable: a kind that was renamed keeps its old spellings in `aliases`, a payload field its old
+name in `renamed`, and `read()` maps a stored (kind, payload) to its declaration and today's field names
+(`legacy` resolvers map families such as the admin audit's old `<model>.changed`). The table itself is
+append-only (a trigger on PostgreSQL), so old rows are never rewritten.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class EventKind:
     payload: Mapping[str, str] = field(default_factory=dict)
     label: Any = ""  # what a timeline shows (a lazy translation, rendered in the reader's language)
     aliases: tuple[str, ...] = ()
+    renamed: Mapping[str, str] = field(default_factory=dict)  # old payload field -> today's, for old rows
 
     def __str__(self) -> str:
         return self.kind
@@ -100,12 +101,13 @@ def declare(
     payload: Mapping[str, str] | None = None,
     label: Any = "",
     aliases: tuple[str, ...] = (),
+    renamed: Mapping[str, str] | None = None,
 ) -> EventKind:
     """Declare a kind (once; declaring the same kind again with another shape is an error)."""
     for name, type_ in (payload or {}).items():
         if type_.rstrip("?") not in TYPES:
             raise EventError(f"{kind}: field {name} has unknown type {type_!r} (one of {', '.join(TYPES)})")
-    decl = EventKind(kind, app, description, dict(payload or {}), label, tuple(aliases))
+    decl = EventKind(kind, app, description, dict(payload or {}), label, tuple(aliases), dict(renamed or {}))
     known = _REGISTRY.get(kind)
     if known is not None and known.as_dict() != decl.as_dict():
         raise EventError(f"{kind} is declared twice ({known.app} and {app})")
@@ -163,6 +165,18 @@ def resolve(kind: str, payload: Mapping[str, Any] | None = None) -> EventKind | 
         if mapped is not None and mapped in _REGISTRY:
             return _REGISTRY[mapped]
     return None
+
+
+def read(kind: str, payload: Mapping[str, Any] | None = None) -> tuple[EventKind | None, dict]:
+    """A stored event as today's vocabulary: its declaration and its payload with renamed fields under
+    today's names (old rows are never rewritten; this is how statistics read them)."""
+    decl = resolve(kind, payload)
+    payload = dict(payload or {})
+    if decl is not None:
+        for old, new in decl.renamed.items():
+            if old in payload and new not in payload:
+                payload[new] = payload.pop(old)
+    return decl, payload
 
 
 def label_for(kind: str, payload: Mapping[str, Any] | None = None) -> str:
