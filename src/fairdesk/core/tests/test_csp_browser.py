@@ -106,8 +106,17 @@ def watcher(browser, live_site):
 
 
 def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
-    w = watcher(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    w = watcher(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": 32.51, "longitude": 120.14},  # 姜堰, a demo district
+        permissions=["geolocation"],
+    )
     w.visit("/")
+    page = w.visit("/coverage/")
+    page.get_by_role("button", name="使用我的位置").click()  # static/fairdesk/coverage.js, then htmx.ajax
+    page.get_by_test_id("coverage-covered").wait_for()
     page = w.visit("/coverage/")
     page.get_by_label("地址").fill(ADDRESS)
     page.get_by_role("button", name="查询", exact=True).click()  # htmx swaps the answer in
@@ -144,6 +153,8 @@ def test_staff_pages_have_no_csp_violations(watcher, role, paths):
     w.sign_in_staff(role, paths[0])
     for path in paths:
         w.visit(path)
+    if role == "technician":  # static/fairdesk/technician.js ran: the position button is offered
+        assert w.page.locator("#send-position").is_visible()
     w.assert_clean()
 
 
