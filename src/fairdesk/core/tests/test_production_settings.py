@@ -174,3 +174,21 @@ def test_every_variable_production_reads_is_in_the_configuration_table():
     assert read - documented == set()
     example = set(documented_env())
     assert example <= documented, example - documented
+
+
+@pytest.mark.django_db
+def test_the_push_button_takes_its_values_from_data_attributes(client, settings):
+    from fairdesk.accounts.services import customer_get_or_create
+
+    settings.FAIRDESK_VAPID_PUBLIC_KEY = "BPublicKeyForTheTest"
+    session = client.session
+    session["verified_phone"] = customer_get_or_create(phone="13800000009").phone
+    session.save()
+    html = client.get("/my/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    button = re.search(r'<button[^>]*id="push-button"[^>]*>', html, re.S)[0]
+    assert 'data-vapid-key="BPublicKeyForTheTest"' in button
+    assert 'data-subscribe-url="/notify/push/subscribe/"' in button
+    assert re.search(r'data-csrf-token="[A-Za-z0-9]{32,}"', button)
+    assert 'data-text-unsupported="' in button
+    assert '<script src="/static/fairdesk/push.js" defer></script>' in html
+    assert not INLINE_SCRIPT.search(html)
