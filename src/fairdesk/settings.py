@@ -128,7 +128,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"  # job photos; served by the web server in production, by Django with DEBUG
+MEDIA_ROOT = VAR_DIR / "media"  # job photos: never served raw, only through dispatch/photos.py
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background tasks: `database` (django-tasks-db; no other service needed) or `rq` (Redis at REDIS_URL, workers
