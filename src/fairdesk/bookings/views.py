@@ -345,12 +345,15 @@ def hotline_note(request):
 @page_requires(permissions.CONFIRM_EMERGENCY)
 @require_POST
 def hotline_urgent_confirm(request, reference: str):
-    """An agent called back a held emergency and found it genuine: it goes to dispatch now."""
+    """An agent called back a held emergency and found it genuine: it goes to dispatch now. Back to the
+    hotline console (a dispatcher, who may confirm too but has no console, to the dispatch board)."""
+    on_hotline = permissions.has(request.user, permissions.HOTLINE)
+    console = reverse("bookings:hotline") if on_hotline else reverse("dispatch:board")
     try:
         urgent = services.urgent_confirm(reference=reference, actor=request.user)
     except DomainError as exc:
-        return error_page(request, exc, back=reverse("bookings:hotline"))
+        return error_page(request, exc, back=console)
     from fairdesk.dispatch.services import urgent_assign
 
     urgent_assign(urgent=urgent)
-    return redirect(reverse("bookings:hotline") + "?" + urlencode({"confirmed": urgent.reference}))
+    return redirect(console + "?" + urlencode({"confirmed": urgent.reference}))

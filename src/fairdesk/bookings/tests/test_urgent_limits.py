@@ -102,6 +102,12 @@ def test_only_hotline_and_dispatch_staff_may_confirm(client, team):
     assert client.post(confirm).status_code == 403
     held.refresh_from_db()
     assert held.status == UrgentStatus.HELD
+    dispatcher = staff_create(phone="13500000003", name="张调度", role=Role.DISPATCHER, password=PASSWORD)
+    client.force_login(dispatcher)
+    done = client.post(confirm)
+    assert done.status_code == 302 and done["Location"].startswith("/dispatch/")  # no hotline console
+    held.refresh_from_db()
+    assert held.status == UrgentStatus.ASSIGNED
 
 
 def test_behind_our_proxy_the_limit_counts_clients_not_the_proxy(client, team, settings):
