@@ -25,9 +25,10 @@ Field types (a trailing `?` allows null):
 - `json`: an opaque JSON value (the admin audit's field values)
 
 History stays readable: a kind that was renamed keeps its old spellings in `aliases`, a payload field its old
-name in `renamed`, and `read()` maps a stored (kind, payload) to its declaration and today's field names
-(`legacy` resolvers map families such as the admin audit's old `<model>.changed`). The table itself is
-append-only (a trigger on PostgreSQL), so old rows are never rewritten.
+name in `renamed`, a field old rows lack a value in `defaults`, and `read()` maps a stored (kind, payload) to
+its declaration and today's field names (`legacy` resolvers map families such as the admin audit's old
+`<model>.changed`). The table itself is append-only (a trigger on PostgreSQL), so old rows are never
+rewritten.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import datetime as dt
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +59,8 @@ class EventKind:
     label: Any = ""  # what a timeline shows (a lazy translation, rendered in the reader's language)
     aliases: tuple[str, ...] = ()
     renamed: Mapping[str, str] = field(default_factory=dict)  # old payload field -> today's, for old rows
+    # For old rows without a field: its value (or a function of the old payload), applied by read().
+    defaults: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.kind
@@ -102,12 +106,22 @@ def declare(
     label: Any = "",
     aliases: tuple[str, ...] = (),
     renamed: Mapping[str, str] | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> EventKind:
     """Declare a kind (once; declaring the same kind again with another shape is an error)."""
     for name, type_ in (payload or {}).items():
         if type_.rstrip("?") not in TYPES:
             raise EventError(f"{kind}: field {name} has unknown type {type_!r} (one of {', '.join(TYPES)})")
-    decl = EventKind(kind, app, description, dict(payload or {}), label, tuple(aliases), dict(renamed or {}))
+    decl = EventKind(
+        kind,
+        app,
+        description,
+        dict(payload or {}),
+        label,
+        tuple(aliases),
+        dict(renamed or {}),
+        dict(defaults or {}),
+    )
     known = _REGISTRY.get(kind)
     if known is not None and known.as_dict() != decl.as_dict():
         raise EventError(f"{kind} is declared twice ({known.app} and {app})")
@@ -176,6 +190,9 @@ def read(kind: str, payload: Mapping[str, Any] | None = None) -> tuple[EventKind
         for old, new in decl.renamed.items():
             if old in payload and new not in payload:
                 payload[new] = payload.pop(old)
+        for name, value in decl.defaults.items():
+            if name not in payload:
+                payload[name] = value(payload) if callable(value) else value
     return decl, payload
 
 
@@ -254,6 +271,20 @@ def _check(kind: str, name: str, type_: str, value: Any) -> Any:
         return value
     # json: anything JSON can hold
     return value
+
+
+# The channel of the request being served (set by core.middleware.ClientAddressMiddleware): "api" under /api/,
+# else "self_service"; "system" outside a request (periodic jobs, commands).
+REQUEST_CHANNEL: ContextVar[str] = ContextVar("fairdesk_request_channel", default="system")
+CHANNELS = ("self_service", "api", "agent", "system")
+
+
+def channel_for(actor) -> str:
+    """How a change came in: `agent` when staff acted (for a customer), else the request's channel."""
+    role = getattr(actor, "role", None) if getattr(actor, "is_authenticated", False) else None
+    if role is not None and role != "customer":
+        return "agent"
+    return REQUEST_CHANNEL.get()
 
 
 PROSE_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[A-Za-z]{2,}\s+[A-Za-z]{2,}")

@@ -143,5 +143,12 @@ class ClientAddressMiddleware:
                     pass
                 else:
                     request.META["REMOTE_ADDR"] = candidate
-        return self.get_response(request)
+        # The channel a change came through, for the events that record it (core/events.py).
+        from fairdesk.core.events import REQUEST_CHANNEL
+
+        token = REQUEST_CHANNEL.set("api" if request.path.startswith("/api/") else "self_service")
+        try:
+            return self.get_response(request)
+        finally:
+            REQUEST_CHANNEL.reset(token)
 

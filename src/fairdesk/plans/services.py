@@ -44,10 +44,11 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
+from fairdesk.core.events import channel_for
 from fairdesk.core.idempotency import request_identity
 from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
-from fairdesk.plans import selectors
+from fairdesk.plans import events, selectors
 from fairdesk.plans.models import (
     ChangeRule,
     Effective,
@@ -539,7 +540,13 @@ def refunds_send(*, refund_ids: list[int] | None = None, limit: int = 100) -> in
                 _refund_failed(locked)
             locked.save(update_fields=["status", "external_id", "settled_at", "attempts"])
             event_record(
-                kind=f"refund.{locked.status}", subject=locked, payload={"amount_fen": locked.amount_fen}
+                kind=events.REFUND_BY_STATUS[locked.status],
+                subject=locked,
+                payload={
+                    "amount_fen": locked.amount_fen,
+                    "old_status": MoneyStatus.PENDING,
+                    "new_status": locked.status,
+                },
             )
     return done
 
@@ -564,7 +571,10 @@ def refund_mark_paid(*, refund_id: int, actor) -> Refund:
         refund.status, refund.settled_at = MoneyStatus.SUCCEEDED, clock.now()
         refund.save(update_fields=["status", "settled_at"])
         event_record(
-            kind="refund.succeeded", subject=refund, actor=actor, payload={"amount_fen": refund.amount_fen}
+            kind=events.REFUND_SUCCEEDED,
+            subject=refund,
+            actor=actor,
+            payload={"amount_fen": refund.amount_fen, "old_status": "pending", "new_status": refund.status},
         )
     return refund
 
@@ -669,7 +679,12 @@ def subscribe(
     sub.save()
     _save_account(account)
     quote.subscription = sub.pk
-    event_record(kind="subscription.created", subject=sub, actor=actor, payload=quote.as_dict())
+    event_record(
+        kind=events.SUBSCRIPTION_CREATED,
+        subject=sub,
+        actor=actor,
+        payload=events.change_payload(quote, rule=rule, actor=actor, requested_at=now),
+    )
     if auto_renew:
         _auto_renew_set(sub, True, actor)
     return sub, quote
@@ -738,7 +753,12 @@ def change_subscription(
     sub.version += 1
     sub.save()
     _save_account(account)
-    event_record(kind=f"subscription.{quote.action}", subject=sub, actor=actor, payload=quote.as_dict())
+    event_record(
+        kind=events.SUBSCRIPTION_CHANGES[quote.action],
+        subject=sub,
+        actor=actor,
+        payload=events.change_payload(quote, rule=rule, actor=actor, requested_at=now),
+    )
     return quote
 
 
@@ -789,7 +809,12 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
         sub.save()
     _refund(account, account.credit_fen, sub=sub)
     _save_account(account)
-    event_record(kind="subscription.refund", subject=sub or account, actor=actor, payload=quote.as_dict())
+    event_record(
+        kind=events.SUBSCRIPTION_REFUND,
+        subject=sub or account,
+        actor=actor,
+        payload=events.change_payload(quote, rule=rule, actor=actor, requested_at=now),
+    )
     return quote
 
 
@@ -812,7 +837,12 @@ def _auto_renew_set(sub: Subscription, on: bool, actor) -> None:
     if on and sub.period_end - clock.now() <= dt.timedelta(days=terms.renewal_notice_days):
         _renewal_notice(sub)  # turned on inside the notice window: the notice goes out now
     sub.save(update_fields=["auto_renew", "renewal_notice_at", "renewal_price"])
-    event_record(kind="subscription.auto_renew_" + ("on" if on else "off"), subject=sub, actor=actor)
+    event_record(
+        kind=events.SUBSCRIPTION_AUTO_RENEW_ON if on else events.SUBSCRIPTION_AUTO_RENEW_OFF,
+        subject=sub,
+        actor=actor,
+        payload={"channel": channel_for(actor)},
+    )
 
 
 @transaction.atomic
@@ -863,10 +893,10 @@ def _renewal_notice(sub: Subscription) -> None:
     )
     sub.renewal_notice_at, sub.renewal_price = clock.now(), price
     event_record(
-        kind="subscription.renewal_notice",
+        kind=events.SUBSCRIPTION_RENEWAL_NOTICE,
         subject=sub,
         actor_label="plans",
-        payload={"price": price.pk, "amount_fen": price.amount_fen, "renews_at": sub.period_end.isoformat()},
+        payload={"price": price.pk, "amount_fen": price.amount_fen, "renews_at": sub.period_end},
     )
 
 
@@ -977,7 +1007,9 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         sub.version += 1
         sub.save()
         _save_account(account)
-        event_record(kind="subscription.ended", subject=sub, actor_label="plans", payload={"reason": reason})
+        event_record(
+            kind=events.SUBSCRIPTION_ENDED, subject=sub, actor_label="plans", payload={"reason": reason}
+        )
         with translation.override(sub.customer.language or "zh-hans"):
             body = _("【fairdesk】您的%(plan)s已于 %(date)s 到期结束，没有续费扣款。") % {
                 "plan": sub.plan.display_name,
@@ -999,10 +1031,10 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
     sub.save()
     _save_account(account)
     event_record(
-        kind="subscription.renewed" if not changed else "subscription.changed_at_renewal",
+        kind=events.SUBSCRIPTION_RENEWED if not changed else events.SUBSCRIPTION_CHANGED_AT_RENEWAL,
         subject=sub,
         actor_label="plans",
-        payload={"price": price.pk, "amount_fen": price.amount_fen, "period_end": sub.period_end.isoformat()},
+        payload={"price": price.pk, "amount_fen": price.amount_fen, "period_end": sub.period_end},
     )
     return True
 
@@ -1030,7 +1062,7 @@ def change_rule_set(
         raise InvalidInput("; ".join(exc.messages), code="unfair_rule") from None
     ChangeRule.objects.filter(is_active=True).update(is_active=False)
     rule.save()
-    event_record(kind="plans.change_rule_set", subject=rule, actor=actor, payload={"effective": effective})
+    event_record(kind=events.CHANGE_RULE_SET, subject=rule, actor=actor, payload={"effective": effective})
     return rule
 
 
