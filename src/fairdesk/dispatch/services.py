@@ -375,15 +375,19 @@ def photo_reencode(upload) -> tuple[bytes, str]:
             picture = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, drop the rest
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise refused from None
-    picture.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
     extension, _content_type = PHOTO_FORMATS[fmt]
-    if fmt == "JPEG" and picture.mode not in {"RGB", "L"}:
-        picture = picture.convert("RGB")
-    elif fmt != "JPEG" and picture.mode not in {"RGB", "RGBA", "L", "LA"}:
-        picture = picture.convert("RGBA")
     out = io.BytesIO()
-    options = {"quality": 85} if fmt in {"JPEG", "WEBP"} else {"optimize": True}
-    picture.save(out, format=fmt, **options)  # no exif=, icc_profile= or pnginfo=: no metadata written
+    try:
+        picture.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+        if fmt == "JPEG" and picture.mode not in {"RGB", "L"}:
+            picture = picture.convert("RGB")
+        elif fmt != "JPEG" and picture.mode not in {"RGB", "RGBA", "L", "LA"}:
+            picture = picture.convert("RGBA")
+        picture.info = {}  # some encoders fall back to the source's ICC profile or comments: carry nothing
+        options = {"quality": 85} if fmt in {"JPEG", "WEBP"} else {"optimize": True}
+        picture.save(out, format=fmt, **options)  # no exif=, icc_profile= or pnginfo=: no metadata written
+    except (OSError, ValueError):  # a pixel format we cannot convert: not a photo we can keep
+        raise refused from None
     return out.getvalue(), extension
 
 

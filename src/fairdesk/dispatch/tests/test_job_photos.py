@@ -157,3 +157,29 @@ def test_photos_are_served_only_through_the_view_to_those_who_may_see_the_job(cl
     ]:
         client.force_login(staff_create(phone=phone, name=role, role=role, password=PASSWORD))
         assert client.get(url).status_code == status, role
+
+
+@pytest.mark.parametrize("mode", ["I;16", "P", "CMYK", "LA", "1"])
+def test_unusual_pixel_formats_are_kept_or_refused_never_a_500(client, job, media, mode):
+    out = io.BytesIO()
+    Image.new(mode, (20, 10)).save(out, format="TIFF" if mode == "CMYK" else "PNG")
+    if mode == "CMYK":  # a CMYK JPEG, as some scanners make
+        out = io.BytesIO()
+        Image.new("CMYK", (20, 10)).save(out, format="JPEG")
+    response = post_photo(client, job, "x.png", out.getvalue(), "image/png")
+    assert response.status_code in {302, 422}
+    if response.status_code == 302:
+        stored = Image.open(io.BytesIO((media / JobNote.objects.get().photo.name).read_bytes()))
+        assert stored.size == (20, 10) and stored.format in {"PNG", "JPEG"}
+
+
+def test_a_png_keeps_no_text_chunks_or_colour_profile(client, job, media):
+    from PIL import PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text("Comment", "<script>alert(1)</script>")
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(out, format="PNG", pnginfo=meta, icc_profile=b"<script>x</script>" * 4)
+    assert post_photo(client, job, "x.png", out.getvalue(), "image/png").status_code == 302
+    stored = (media / JobNote.objects.get().photo.name).read_bytes()
+    assert b"<script>" not in stored and b"Comment" not in stored
