@@ -424,10 +424,10 @@ def urgent_request_create(
         held_reason=held_reason,
     )
     event_record(
-        kind="urgent.created",
+        kind="urgent.created",  # declared by dispatch (dispatch/events.py), which owns emergencies
         subject=request,
         actor_label="customer",
-        payload={"station": request.station_id},
+        payload={"old_status": None, "new_status": request.status, "station": request.station_id},
     )
     if held_reason:
         event_record(
@@ -453,13 +453,18 @@ def urgent_confirm(*, reference: str, actor: User) -> UrgentRequest:
         raise IllegalTransition(
             _("这个报修已经是“%(status)s”，无需确认。") % {"status": urgent.get_status_display()}
         )
-    urgent.status = UrgentStatus.QUEUED
+    old_status, urgent.status = urgent.status, UrgentStatus.QUEUED
     urgent.save(update_fields=["status"])
     event_record(
         kind="urgent.confirmed",
         subject=urgent,
         actor=actor,
-        payload={"reason": urgent.held_reason, "station": urgent.station_id},
+        payload={
+            "old_status": old_status,
+            "new_status": urgent.status,
+            "reason": urgent.held_reason,
+            "station": urgent.station_id,
+        },
     )
     return urgent
 

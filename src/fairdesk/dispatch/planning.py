@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
+from fairdesk.dispatch import events
 from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan, VisitStatus
 from fairdesk.dispatch.planner import PlanningProblem, Visit, plan
 from fairdesk.dispatch.planner import Technician as PlannerTechnician
@@ -130,11 +131,14 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
             "unassigned": [bookings[i].reference for i in result.unassigned],
         }
         event_record(
-            kind="station.planned",
+            kind=events.STATION_PLANNED,
             subject=station,
             actor=actor,
             actor_label="planner",
-            payload={"day": day.isoformat(), **summary},
+            payload={
+                "day": day,
+                **{name: summary[name] for name in ("visits", "technicians", "planned", "unassigned")},
+            },
         )
     return summary
 

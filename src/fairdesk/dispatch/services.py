@@ -13,6 +13,7 @@ from fairdesk.accounts import permissions
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
+from fairdesk.dispatch import events
 from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import JOB_TRANSITIONS, Job, JobStatus, Shift, Technician, TechStatus
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
@@ -78,7 +79,7 @@ def urgent_assign(
         lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES, exclude=exclude
     )
     if decision.technician is None:
-        event_record(kind="urgent.no_technician", subject=urgent, actor=actor, actor_label="dispatch")
+        event_record(kind=events.URGENT_NO_TECHNICIAN, subject=urgent, actor=actor, actor_label="dispatch")
         return None
     eta = max(round(decision.eta_minutes), 1)
     job = Job.objects.create(
@@ -90,7 +91,7 @@ def urgent_assign(
     )
     urgent_mark_assigned(urgent=urgent)
     event_record(
-        kind="urgent.offered",
+        kind=events.URGENT_OFFERED,
         subject=urgent,
         actor=actor,
         actor_label="dispatch",
@@ -98,6 +99,7 @@ def urgent_assign(
             "job": job.pk,
             "technician": job.technician_id,
             "eta_minutes": eta,
+            "promised_at": job.promised_at,
             "within_promise": eta <= PROMISE_MINUTES,
         },
     )
@@ -139,16 +141,27 @@ def _move(job: Job, to: str) -> None:
         raise IllegalJobTransition(
             _("工单已是“%(status)s”，不能这样操作。") % {"status": job.get_status_display()}
         )
-    job.status = to
+    old, job.status = job.status, to
+    return old
 
 
 @transaction.atomic
 def job_accept(*, job_id: int, actor) -> Job:
     job = _locked_job(job_id, actor)
-    _move(job, JobStatus.ACCEPTED)
+    old_status = _move(job, JobStatus.ACCEPTED)
     job.accepted_at = clock.now()
     job.save(update_fields=["status", "accepted_at"])
-    event_record(kind="job.accepted", subject=job.urgent, actor=actor, payload={"job": job.pk})
+    event_record(
+        kind=events.JOB_ACCEPTED,
+        subject=job.urgent,
+        actor=actor,
+        payload={
+            "job": job.pk,
+            "technician": job.technician_id,
+            "old_status": old_status,
+            "new_status": job.status,
+        },
+    )
     return job
 
 
@@ -167,15 +180,28 @@ def _work_step(work, tech: Technician, to: str, place, now: dt.datetime) -> None
 @transaction.atomic
 def job_advance(*, job_id: int, actor, to: str) -> Job:
     job = _locked_job(job_id, actor)
-    _move(job, to)
+    old_status = _move(job, to)
     tech = job.technician
     _work_step(job, tech, to, job.urgent.division, clock.now())
     job.save()
     tech.save()
-    payload = {"job": job.pk}
-    if to == JobStatus.ON_SITE:
-        payload["within_30"] = job.within_30
-    event_record(kind=f"job.{to}", subject=job.urgent, actor=actor, payload=payload)
+    arrived = job.arrived_at
+    event_record(
+        kind=events.JOB_STEPS[to],
+        subject=job.urgent,
+        actor=actor,
+        payload={
+            "job": job.pk,
+            "technician": job.technician_id,
+            "old_status": old_status,
+            "new_status": job.status,
+            "requested_at": job.urgent.created_at,
+            "promised_at": job.promised_at,
+            "arrived_at": arrived,
+            "within_promise": None if arrived is None else arrived <= job.promised_at,
+            "within_30_minutes": job.within_30,
+        },
+    )
     if to == JobStatus.DONE:
         from fairdesk.bookings.services import urgent_mark_closed
 
@@ -187,15 +213,21 @@ def job_advance(*, job_id: int, actor, to: str) -> Job:
 def job_decline(*, job_id: int, actor, reason: str = "", expired: bool = False) -> Job | None:
     """The technician says no (or did not answer in time): the next best technician gets the offer."""
     job = _locked_job(job_id, actor)
-    _move(job, JobStatus.EXPIRED if expired else JobStatus.DECLINED)
+    old_status = _move(job, JobStatus.EXPIRED if expired else JobStatus.DECLINED)
     job.note = reason[:300]
     job.save(update_fields=["status", "note"])
     event_record(
-        kind="job.expired" if expired else "job.declined",
+        kind=events.JOB_EXPIRED if expired else events.JOB_DECLINED,
         subject=job.urgent,
         actor=actor,
         actor_label="dispatch" if expired else "",
-        payload={"job": job.pk, "reason": reason[:200]},
+        payload={
+            "job": job.pk,
+            "technician": job.technician_id,
+            "old_status": old_status,
+            "new_status": job.status,
+            "reason": reason.strip()[:200],
+        },
     )
     tried = frozenset(job.urgent.jobs.values_list("technician_id", flat=True))
     return urgent_assign(urgent=job.urgent, exclude=tried)
@@ -238,14 +270,26 @@ def visit_advance(*, visit_id: int, actor, to: str):
             _("工单已是“%(status)s”，不能这样操作。") % {"status": visit.get_status_display()}
         )
     now, tech = clock.now(), visit.technician
-    visit.status = to
+    old_status, visit.status = visit.status, to
     _work_step(visit, tech, to, visit.booking.division, now)
     visit.save(update_fields=["status", "arrived_at", "done_at"])
     tech.save(update_fields=["status", "lat", "lng", "position_at", "busy_until"])
-    payload = {"visit": visit.pk, "technician": tech.pk}
-    if to == VisitStatus.ON_SITE:
-        payload["within_window"] = visit.window_start <= now <= visit.window_end
-    event_record(kind=f"visit.{to}", subject=visit.booking, actor=actor, payload=payload)
+    arrived = visit.arrived_at
+    event_record(
+        kind=events.VISIT_STEPS[to],
+        subject=visit.booking,
+        actor=actor,
+        payload={
+            "visit": visit.pk,
+            "technician": tech.pk,
+            "old_status": old_status,
+            "new_status": visit.status,
+            "window_start": visit.window_start,
+            "window_end": visit.window_end,
+            "arrived_at": arrived,
+            "within_promise": None if arrived is None else visit.window_start <= arrived <= visit.window_end,
+        },
+    )
     if to == VisitStatus.DONE:
         booking_complete(booking_id=visit.booking_id, actor=actor)
     return visit
@@ -312,9 +356,11 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
     from fairdesk.bookings.services import urgent_mark_assigned
 
     now = clock.now()
+    replaced = []
     for job in Job.objects.select_for_update().filter(urgent=urgent, status__in=ACTIVE[:3]):
         job.status = JobStatus.REASSIGNED
         job.save(update_fields=["status"])
+        replaced.append(job.pk)
     division = urgent.division
     eta = max(
         round(
@@ -333,10 +379,16 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
     )
     urgent_mark_assigned(urgent=urgent)
     event_record(
-        kind="urgent.reassigned",
+        kind=events.URGENT_REASSIGNED,
         subject=urgent,
         actor=actor,
-        payload={"job": job.pk, "technician": technician.pk, "eta_minutes": eta},
+        payload={
+            "job": job.pk,
+            "technician": technician.pk,
+            "eta_minutes": eta,
+            "promised_at": job.promised_at,
+            "replaced": replaced,
+        },
     )
     _tell_technician(job)
     return job
@@ -411,7 +463,7 @@ def job_note_add(*, job_id: int, actor, text: str = "", photo=None):
         note.photo.save(stored.name, stored, save=False)
     note.save()
     event_record(
-        kind="job.note",
+        kind=events.JOB_NOTE,
         subject=job.urgent,
         actor=actor,
         payload={"job": job.pk, "note": note.pk, "photo": stored is not None},
@@ -454,7 +506,7 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
     tech.status = TechStatus.AVAILABLE
     tech.save(update_fields=["status"])
     event_record(
-        kind="job.handed_over",
+        kind=events.JOB_HANDED_OVER,
         subject=job.urgent,
         actor=actor,
         payload={"from": job.pk, "to": new.pk, "technician": to.pk, "reason": reason.strip()[:200]},

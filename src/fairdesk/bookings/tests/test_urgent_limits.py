@@ -86,7 +86,12 @@ def test_the_agent_confirms_on_the_hotline_console_and_dispatch_starts(client, t
     held.refresh_from_db()
     assert held.status == UrgentStatus.ASSIGNED and Job.objects.filter(urgent=held).exists()
     event = Event.objects.get(kind="urgent.confirmed")
-    assert event.actor == agent and event.payload == {"reason": "phone", "station": team.pk}
+    assert event.actor == agent and event.payload == {
+        "old_status": "held",
+        "new_status": "queued",
+        "reason": "phone",
+        "station": team.pk,
+    }
     again = client.post(confirm)
     assert again.status_code == 409 and Event.objects.filter(kind="urgent.confirmed").count() == 1
 

@@ -1,0 +1,178 @@
+"""The event kinds dispatch records (declared for core.events; see `manage.py event_kinds`).
+
+Emergencies (urgent requests and their jobs) and booked visits. Status changes carry the old and the new
+status; an arrival carries the promise and the fact (`promised_at`, `arrived_at`, `within_promise`), so the
+on-time rates are computed from declared fields, never from a loosely named flag."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fairdesk.core.events import declare
+
+_STEP = {"old_status": "code?", "new_status": "code"}
+
+URGENT_CREATED = declare(
+    "urgent.created",
+    app="dispatch",
+    description="A customer asked for help now (an urgent request), queued or held for a call-back.",
+    payload={**_STEP, "station": "int?"},
+    label=_("收到报修"),
+)
+URGENT_HELD = declare(
+    "urgent.held",
+    app="dispatch",
+    description="An urgent request over a limit waits for an agent's call-back (reason: phone|address).",
+    payload={"reason": "code", "station": "int?"},
+    label=_("等待热线人员回电确认"),
+)
+URGENT_CONFIRMED = declare(
+    "urgent.confirmed",
+    app="dispatch",
+    description="A hotline agent confirmed a held urgent request; it is queued for dispatch.",
+    payload={**_STEP, "reason": "code", "station": "int?"},
+    label=_("热线人员已确认"),
+)
+URGENT_OFFERED = declare(
+    "urgent.offered",
+    app="dispatch",
+    description="The best technician was offered an urgent request's job, with the arrival promised.",
+    payload={
+        "job": "int",
+        "technician": "int",
+        "eta_minutes": "int",
+        "promised_at": "datetime",
+        "within_promise": "bool",
+    },
+    label=_("已派给技师"),
+    defaults={"promised_at": None},
+)
+URGENT_REASSIGNED = declare(
+    "urgent.reassigned",
+    app="dispatch",
+    description="A dispatcher sent another technician (the new job, its promise, the jobs it replaced).",
+    payload={
+        "job": "int",
+        "technician": "int",
+        "eta_minutes": "int",
+        "promised_at": "datetime",
+        "replaced": "int[]",
+    },
+    defaults={"promised_at": None, "replaced": []},
+    label=_("已改派技师"),
+)
+URGENT_NO_TECHNICIAN = declare(
+    "urgent.no_technician",
+    app="dispatch",
+    description="No technician could be offered an urgent request (it stays queued).",
+    label=_("暂无空闲技师"),
+)
+JOB_ACCEPTED = declare(
+    "job.accepted",
+    app="dispatch",
+    description="The technician accepted the offered job (subject: the urgent request).",
+    payload={"job": "int", "technician": "int", **_STEP},
+    label=_("技师已接单"),
+)
+_ARRIVAL = {
+    "job": "int",
+    "technician": "int",
+    **_STEP,
+    "requested_at": "datetime",
+    "promised_at": "datetime",
+    "arrived_at": "datetime?",
+    "within_promise": "bool?",
+    "within_30_minutes": "bool?",
+}
+_ARRIVAL_NOTE = (
+    " requested_at: the request; promised_at: the arrival promised; arrived_at/within_promise/"
+    "within_30_minutes once arrived (null before)."
+)
+JOB_EN_ROUTE = declare(
+    "job.en_route",
+    app="dispatch",
+    description="The technician set off to an emergency." + _ARRIVAL_NOTE,
+    payload=_ARRIVAL,
+    label=_("师傅已出发"),
+)
+JOB_ON_SITE = declare(
+    "job.on_site",
+    app="dispatch",
+    description="The technician arrived at an emergency." + _ARRIVAL_NOTE,
+    payload=_ARRIVAL,
+    label=_("师傅已到达"),
+    renamed={"within_30": "within_30_minutes"},
+)
+JOB_DONE = declare(
+    "job.done",
+    app="dispatch",
+    description="The technician finished an emergency; the request is closed." + _ARRIVAL_NOTE,
+    payload=_ARRIVAL,
+    label=_("服务完成"),
+)
+JOB_DECLINED = declare(
+    "job.declined",
+    app="dispatch",
+    description="The technician declined the offer; reason: what they typed. The next best one is offered.",
+    payload={"job": "int", "technician": "int", **_STEP, "reason": "text"},
+    label=_("技师未能接单，正在改派"),
+)
+JOB_EXPIRED = declare(
+    "job.expired",
+    app="dispatch",
+    description="Nobody answered the offer in time; the next best technician is offered.",
+    payload={"job": "int", "technician": "int", **_STEP, "reason": "text"},
+    label=_("技师未及时接单，正在改派"),
+)
+JOB_NOTE = declare(
+    "job.note",
+    app="dispatch",
+    description="The technician added a note (and maybe a photo) to a job.",
+    payload={"job": "int", "note": "int", "photo": "bool"},
+    label=_("师傅添加了记录"),
+)
+JOB_HANDED_OVER = declare(
+    "job.handed_over",
+    app="dispatch",
+    description="The technician handed the job to a colleague (old job, new job, colleague); reason: typed.",
+    payload={"from": "int", "to": "int", "technician": "int", "reason": "text"},
+    label=_("转由同事上门"),
+)
+_VISIT = {
+    "visit": "int",
+    "technician": "int",
+    **_STEP,
+    "window_start": "datetime",
+    "window_end": "datetime",
+    "arrived_at": "datetime?",
+    "within_promise": "bool?",
+}
+_VISIT_NOTE = " The window promised; arrived_at and within_promise (inside the window) once arrived."
+VISIT_EN_ROUTE = declare(
+    "visit.en_route",
+    app="dispatch",
+    description="The technician set off to a booked visit (subject: the booking)." + _VISIT_NOTE,
+    payload=_VISIT,
+    label=_("师傅已出发"),
+)
+VISIT_ON_SITE = declare(
+    "visit.on_site",
+    app="dispatch",
+    description="The technician arrived at a booked visit (subject: the booking)." + _VISIT_NOTE,
+    payload=_VISIT,
+    label=_("师傅已到达"),
+    renamed={"within_window": "within_promise"},
+)
+VISIT_DONE = declare(
+    "visit.done",
+    app="dispatch",
+    description="A booked visit was done; the booking is completed (subject: the booking)." + _VISIT_NOTE,
+    payload=_VISIT,
+    label=_("上门完成"),
+)
+STATION_PLANNED = declare(
+    "station.planned",
+    app="dispatch",
+    description="A station's booked visits for a day were planned onto technicians (counts; unplanned refs).",
+    payload={"day": "date", "visits": "int", "technicians": "int", "planned": "int", "unassigned": "code[]"},
+)
+JOB_STEPS = {"en_route": JOB_EN_ROUTE, "on_site": JOB_ON_SITE, "done": JOB_DONE}
+VISIT_STEPS = {"en_route": VISIT_EN_ROUTE, "on_site": VISIT_ON_SITE, "done": VISIT_DONE}
