@@ -49,6 +49,8 @@ SCHEDULE: dict[str, Schedule] = {
     "core.revive_stale_chains": Schedule(5, FAST),
     # Finished links of the background chains leave the task table after ten minutes.
     "core.prune_finished_links": Schedule(60, SLOW),
+    # Bookable slots made ahead for each station's horizon (today + days_ahead); one query when none is due.
+    "bookings.slots_ahead": Schedule(60, SLOW),
 }
 DEFAULT = Schedule(60, SLOW)
 
