@@ -201,3 +201,12 @@ def test_the_background_job_settles_and_counts_what_remains(sandbox, provider, a
     intent(anna, "pay-job-missing", status=MoneyStatus.SUCCEEDED)
     assert reconcile_job() == 1  # one voided, one left for a person
     assert Payment.objects.get(idempotency_key="pay-job-crashed").status == MoneyStatus.VOIDED
+
+
+def test_a_provider_that_cannot_be_asked_is_reported_and_exits_1(settings, anna):
+    settings.FAIRDESK_PAYMENT_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens
+    payment = intent(anna, "pay-unknown-yet")
+    lines, code = run()
+    assert code == 1 and lines[0].startswith("UNSETTLED [provider_unreachable] sandbox")
+    payment.refresh_from_db()
+    assert payment.status == MoneyStatus.PENDING  # nothing decided without the provider's answer
