@@ -47,7 +47,7 @@ chromium:
 
 # Rebuild the compiled translations after editing a .po file.
 messages: $(STAMP)
-	cd src/fairdesk && ../../$(PY) ../../manage.py compilemessages --ignore=.venv
+	cd src/fairdesk && DEBUG=true ../../$(PY) ../../manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
