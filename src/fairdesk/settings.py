@@ -30,6 +30,8 @@ else:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused CSRF check is the site's error page in the caller's language (Django's own has inline style).
+CSRF_FAILURE_VIEW = "fairdesk.core.pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

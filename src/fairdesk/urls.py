@@ -19,3 +19,9 @@ urlpatterns = [
     path("", include("fairdesk.plans.urls")),
     path("", include("fairdesk.core.urls")),
 ]
+
+# Django's own refusals and failures in the site's look and the caller's language (JSON under /api/).
+handler400 = "fairdesk.core.pages.bad_request"
+handler403 = "fairdesk.core.pages.permission_denied"
+handler404 = "fairdesk.core.pages.page_not_found"
+handler500 = "fairdesk.core.pages.server_error"
