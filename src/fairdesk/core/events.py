@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -85,12 +84,6 @@ class EventKind:
         return {name: _check(self.kind, name, type_, payload[name]) for name, type_ in self.payload.items()}
 
 
-class _Undeclared(EventKind):
-    def validate(self, payload):
-        return dict(payload or {})
-
-
-UNDECLARED_ALLOWED = True
 _REGISTRY: dict[str, EventKind] = {}
 _ALIASES: dict[str, str] = {}
 _LEGACY: list[Callable[[str, dict], str | None]] = []
@@ -156,9 +149,6 @@ def get(kind: str | EventKind) -> EventKind:
     try:
         return _REGISTRY[kind]
     except KeyError:
-        if UNDECLARED_ALLOWED:  # only while the apps' kinds are being declared (issue 10); then refused
-            warnings.warn(f"event kind {kind!r} is not declared", stacklevel=3)
-            return _Undeclared(kind, "?", "")
         raise EventError(f"event kind {kind!r} is not declared (declare it in its app's events.py)") from None
 
 

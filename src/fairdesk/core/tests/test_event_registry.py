@@ -54,8 +54,7 @@ def test_the_kind_may_be_named_by_its_string():
     assert event_record(kind="registry_test.sampled", subject_type="demo", subject_id=1, payload=GOOD).pk
 
 
-def test_an_undeclared_kind_is_refused(monkeypatch):
-    monkeypatch.setattr(events, "UNDECLARED_ALLOWED", False)
+def test_an_undeclared_kind_is_refused():
     with pytest.raises(EventError, match="not declared"):
         event_record(kind="registry_test.nobody_declared", subject_type="demo", subject_id=1)
     assert not Event.objects.filter(subject_type="demo").exists()
