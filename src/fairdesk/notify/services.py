@@ -337,13 +337,15 @@ def messages_dispatch_due(
 @transaction.atomic
 def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str, user_agent: str = "") -> PushSubscription:
     """Remember this browser for the customer and turn the push channel on for them."""
+    from django.utils.translation import gettext as _
+
     from fairdesk.core.errors import InvalidInput
     from fairdesk.notify.models import ChannelPreference, PushSubscription
 
     if not endpoint.startswith("https://") and not settings.DEBUG:
-        raise InvalidInput("push endpoint must be https", code="invalid_subscription")
+        raise InvalidInput(_("推送地址必须以 https:// 开头。"), code="invalid_subscription")
     if not (endpoint and p256dh and auth):
-        raise InvalidInput("endpoint, p256dh and auth are required", code="invalid_subscription")
+        raise InvalidInput(_("推送订阅缺少 endpoint、p256dh 或 auth。"), code="invalid_subscription")
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint[:1000],
         defaults={

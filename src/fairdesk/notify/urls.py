@@ -5,6 +5,5 @@ from fairdesk.notify import views
 app_name = "notify"
 urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
-    path("notify/push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("notify/preferences/", views.preferences, name="preferences"),
 ]

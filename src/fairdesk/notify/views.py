@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import json
-
-from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from fairdesk.accounts.sessions import session_customer
-from fairdesk.core.errors import DomainError
 from fairdesk.notify import services
 
 SERVICE_WORKER = """// fairdesk service worker: shows reminders sent by Web Push.
@@ -36,28 +32,6 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
-
-
-@require_POST
-def push_subscribe(request):
-    customer = _customer(request)
-    if customer is None:
-        return JsonResponse({"code": "not_signed_in", "message": "verify your phone first"}, status=401)
-    try:
-        data = json.loads(request.body or b"{}")
-        keys = data.get("keys") or {}
-        services.push_subscribe(
-            user=customer,
-            endpoint=str(data.get("endpoint", "")),
-            p256dh=str(keys.get("p256dh", "")),
-            auth=str(keys.get("auth", "")),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
-    except (ValueError, AttributeError):
-        return JsonResponse({"code": "invalid", "message": "bad subscription"}, status=422)
-    except DomainError as exc:
-        return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status)
-    return JsonResponse({"subscribed": True, "vapid": bool(settings.FAIRDESK_VAPID_PUBLIC_KEY)}, status=201)
 
 
 @require_POST

@@ -72,7 +72,6 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "my/<str:reference>/calendar.ics"): allow("customer_a", "agent", "manager", "auditor"),
     ("POST", "my/<str:reference>/cancel/"): allow("customer_a", "agent", "manager"),
     ("POST", "my/<str:reference>/reschedule/"): allow("customer_a", "agent", "manager"),
-    ("POST", "notify/push/subscribe/"): allow(*CUSTOMERS),
     ("POST", "notify/preferences/"): allow(*CUSTOMERS),
     ("POST", "plan/auto-renew/"): allow(*CUSTOMERS),
     ("GET", "plan/<str:action>/"): allow(*CUSTOMERS),
@@ -113,6 +112,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/v1/subscriptions/{subscription_id}/auto-renew"): allow("customer_a", "agent", "manager"),
     ("POST", "/api/v1/refunds"): allow(*CUSTOMERS, "agent", "manager"),
     ("POST", "/api/v1/plans/change-rule"): allow("manager"),
+    # a push subscription is a customer's own device: staff tokens are refused
+    ("POST", "/api/v1/push/subscriptions"): allow(*CUSTOMERS),
 }
 
 # Django admin's own pages (each model's add/change/delete) are guarded by Django's model permissions and are
@@ -216,6 +217,10 @@ def _body(route: str, identity: str, world) -> dict:
         "/api/v1/subscriptions/{subscription_id}/auto-renew": {"on": False, "customer_phone": phone},
         "/api/v1/refunds": {"preview": True, "customer_phone": phone},
         "/api/v1/plans/change-rule": {"effective": "immediate"},
+        "/api/v1/push/subscriptions": {
+            "endpoint": "https://push.example/matrix",
+            "keys": {"p256dh": "BKey", "auth": "secret"},
+        },
         "/api/v1/auth/sms-code": {"phone": "13800000009"},
         "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},
         "my/<str:reference>/reschedule/": {"slot_id": slot},
@@ -298,7 +303,7 @@ def test_access(world, method, route):
                 body = _body(route, identity, world)
                 if method == "GET":
                     response = client.get(target, headers=headers)
-                elif is_api or route == "notify/push/subscribe/":
+                elif is_api:
                     response = client.post(target, body, content_type="application/json", headers=headers)
                 else:
                     response = client.post(target, body, headers=headers)

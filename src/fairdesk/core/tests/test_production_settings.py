@@ -187,7 +187,7 @@ def test_the_push_button_takes_its_values_from_data_attributes(client, settings)
     html = client.get("/my/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     button = re.search(r'<button[^>]*id="push-button"[^>]*>', html, re.S)[0]
     assert 'data-vapid-key="BPublicKeyForTheTest"' in button
-    assert 'data-subscribe-url="/notify/push/subscribe/"' in button
+    assert 'data-subscribe-url="/api/v1/push/subscriptions"' in button
     assert re.search(r'data-csrf-token="[A-Za-z0-9]{32,}"', button)
     assert 'data-text-unsupported="' in button
     assert '<script src="/static/fairdesk/push.js" defer></script>' in html

@@ -1,4 +1,5 @@
-// "Notify me on this phone" (bookings/my.html): registers /sw.js and sends the Web Push subscription. The VAPID
+// "Notify me on this phone" (bookings/my.html): registers /sw.js and posts the Web Push subscription to
+// POST /api/v1/push/subscriptions (the verified-phone session: JSON and the X-CSRFToken header). The VAPID
 // key, the endpoint, the CSRF token and the translated status texts are the button's data- attributes.
 (function () {
   "use strict";
