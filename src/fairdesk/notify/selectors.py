@@ -21,16 +21,6 @@ def channels_for(*, user) -> list[tuple[str, str]]:
     return out
 
 
-def messages_for_subject(*, subject_type: str, subject_id) -> list[Message]:
-    return list(
-        Message.objects.filter(subject_type=subject_type, subject_id=str(subject_id)).order_by("due_at")
-    )
-
-
-def recent_messages(*, limit: int = 50) -> list[Message]:
-    return list(Message.objects.order_by("-created_at")[:limit])
-
-
 def preference_for(*, user) -> dict:
     preference = ChannelPreference.objects.filter(user=user).first()
     return {

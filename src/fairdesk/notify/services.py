@@ -29,7 +29,6 @@ from fairdesk.notify.gateways import SendResult, sms_gateway
 from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageStatus, PushSubscription
 
 log = logging.getLogger("fairdesk.notify")
-REMINDER_KINDS = frozenset({"reminder"})
 MASK = "******"
 
 
@@ -122,22 +121,6 @@ def messages_cancel(*, subject_type: str, subject_id: str | int, kinds: list[str
     if kinds:
         pending = pending.filter(kind__in=kinds)
     return pending.update(status=MessageStatus.CANCELLED, sealed_body="")
-
-
-def messages_move(*, subject_type: str, subject_id: str | int, kind_prefix: str, delta: dt.timedelta) -> int:
-    """Move pending messages (reminders of a rescheduled booking) by `delta`, re-applying quiet hours."""
-    moved = 0
-    for message in Message.objects.select_for_update().filter(
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        status=MessageStatus.SCHEDULED,
-        kind__startswith=kind_prefix,
-    ):
-        message.due_at = message.due_at + delta
-        message.next_attempt_at = quiet_hours.adjust(message.due_at, zone=clock.local_zone(), reminder=True)
-        message.save(update_fields=["due_at", "next_attempt_at"])
-        moved += 1
-    return moved
 
 
 def _claim_batch(limit: int, worker: str) -> list[Message]:
