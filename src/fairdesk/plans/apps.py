@@ -9,8 +9,9 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from fairdesk.core import periodic
+        from fairdesk.plans.ledger import refunds_send
         from fairdesk.plans.reconcile import reconcile_job
-        from fairdesk.plans.services import refunds_send, renewal_reminders_send, renewals_run
+        from fairdesk.plans.renewals import renewal_reminders_send, renewals_run
 
         periodic.register("plans.renewal_reminders", renewal_reminders_send)
         periodic.register("plans.renewals", renewals_run)

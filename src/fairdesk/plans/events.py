@@ -1,7 +1,7 @@
 """The event kinds plans records (declared for core.events; see `manage.py event_kinds`).
 
 Payment settlements by `reconcile_payments` (plans/reconcile.py); other plans kinds are recorded by the use
-cases in plans/services.py."""
+cases in plans/services.py, ledger.py and renewals.py."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -300,7 +300,7 @@ def _refund_findings(
     provider, refunds: dict[str, ProviderRecord], charges: dict[str, ProviderRecord], ours: set[str]
 ) -> list[Finding]:
     """Rules 4 and 5 for refunds: our Refund rows against the provider's refunds, by key."""
-    from fairdesk.plans.services import refunds_send
+    from fairdesk.plans.ledger import refunds_send
 
     findings: list[Finding] = []
     known: set[str] = set()

@@ -19,7 +19,7 @@ from fairdesk.accounts.sessions import session_customer, verify_session
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.core.pages import error_page
-from fairdesk.plans import selectors, services
+from fairdesk.plans import quotes, selectors, services
 from fairdesk.plans.models import ACTIONS, Period
 from fairdesk.plans.providers import SANDBOX_CARD
 
@@ -61,7 +61,7 @@ def _options(action: str, sub, prices: dict) -> list[dict]:
             elif plan.pk == sub.plan_id and period == sub.period:
                 continue
             else:
-                kind = services.change_direction(sub, plan, period)
+                kind = quotes.change_direction(sub, plan, period)
             if kind == action:
                 options.append({"plan": plan, "period": period, "price": price})
     return options
@@ -223,7 +223,7 @@ def action_confirm(request, action: str):
         return error_page(request, body["message"], back=back, status=status)
     from django.utils.http import urlencode
 
-    effective = services.local_minute(body["effective_at"])
+    effective = quotes.local_minute(body["effective_at"])
     return redirect(reverse("plans:my_plan") + "?" + urlencode({"done": action, "effective": effective}))
 
 

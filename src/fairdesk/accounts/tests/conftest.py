@@ -19,10 +19,12 @@ def world(settings, payment_sandbox, tmp_path):
     from fairdesk.bookings.models import Slot
     from fairdesk.bookings.services import booking_create, service_types_load_demo, urgent_request_create
     from fairdesk.core import clock
-    from fairdesk.dispatch.services import job_note_add
     from fairdesk.dispatch.models import Job, Technician, VisitPlan
+    from fairdesk.dispatch.services import job_note_add
+    from fairdesk.plans.demo import plans_load_demo
     from fairdesk.plans.models import Plan
-    from fairdesk.plans.services import auto_renew_off_token, plans_load_demo, subscribe
+    from fairdesk.plans.renewals import auto_renew_off_token
+    from fairdesk.plans.services import subscribe
     from fairdesk.regions.models import Division
     from fairdesk.regions.services import service_area_add, station_create
 

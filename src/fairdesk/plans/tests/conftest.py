@@ -4,8 +4,8 @@ import pytest
 
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core import clock
+from fairdesk.plans.demo import plans_load_demo
 from fairdesk.plans.models import Plan
-from fairdesk.plans.services import plans_load_demo
 
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 

@@ -136,7 +136,7 @@ def test_the_command_exits_non_zero_as_a_process(catalog, tmp_path):
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
     subprocess.run(
-        [*manage, "shell", "-c", "from fairdesk.plans.services import plans_load_demo; plans_load_demo()"],
+        [*manage, "shell", "-c", "from fairdesk.plans.demo import plans_load_demo; plans_load_demo()"],
         env=env,
         check=True,
     )

@@ -6,6 +6,7 @@ import pytest
 
 from fairdesk.core import clock
 from fairdesk.plans import selectors
+from fairdesk.plans.errors import ChangeNotAllowed
 from fairdesk.plans.models import (
     ChangeRule,
     EntryKind,
@@ -14,11 +15,9 @@ from fairdesk.plans.models import (
     Refund,
     SubscriptionStatus,
 )
+from fairdesk.plans.quotes import consumed_fen, period_end_for
 from fairdesk.plans.services import (
-    ChangeNotAllowed,
     change_subscription,
-    consumed_fen,
-    period_end_for,
     refund_everything,
     subscribe,
 )
@@ -177,7 +176,7 @@ def test_a_refund_the_provider_cannot_take_yet_stays_owed_and_is_retried(
     refund = Refund.objects.get()
     assert refund.status == MoneyStatus.PENDING and refund.amount_fen == quote.amount_back_fen
     settings.FAIRDESK_PAYMENT_SANDBOX_URL = sandbox_url
-    from fairdesk.plans.services import refunds_send
+    from fairdesk.plans.ledger import refunds_send
 
     assert refunds_send() == 1
     refund.refresh_from_db()

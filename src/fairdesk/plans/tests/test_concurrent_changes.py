@@ -9,8 +9,9 @@ from django.db import connection, connections
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core.errors import DomainError
 from fairdesk.plans import selectors
+from fairdesk.plans.ledger import refunds_send
 from fairdesk.plans.models import EntryKind, Refund, Subscription
-from fairdesk.plans.services import change_subscription, refund_everything, refunds_send, subscribe
+from fairdesk.plans.services import change_subscription, refund_everything, subscribe
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
-from fairdesk.plans import selectors, services
+from fairdesk.plans import ledger, renewals, selectors, services
 from fairdesk.plans.models import ChangeRule, EntryKind, LedgerEntry, Payment, Plan, Refund, Subscription
 
 from .conftest import T0
@@ -70,9 +70,9 @@ def test_the_books_always_balance(catalog, payment_sandbox, rule, actions):
                 if action[0] == "wait":
                     now += dt.timedelta(seconds=action[1])
             with clock.frozen_at(now):
-                services.renewal_reminders_send()
-                services.renewals_run()
-                services.refunds_send()
+                renewals.renewal_reminders_send()
+                renewals.renewals_run()
+                ledger.refunds_send()
             assert selectors.ledger_violations() == []
             _no_renewal_without_notice(customer)
         # The provider's own books: what it charged and refunded is exactly what the ledger says.

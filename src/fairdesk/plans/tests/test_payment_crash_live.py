@@ -46,7 +46,7 @@ def site(sandbox):
             "shell",
             "-c",
             "from fairdesk.accounts.models import Role; from fairdesk.accounts.services import "
-            "customer_get_or_create, staff_create; from fairdesk.plans.services import plans_load_demo; "
+            "customer_get_or_create, staff_create; from fairdesk.plans.demo import plans_load_demo; "
             "plans_load_demo(); staff_create(phone='13500000081', name='A', role=Role.AGENT, "
             f"password='a-long-staff-password'); customer_get_or_create(phone='{PHONE}')",
         )
@@ -264,7 +264,7 @@ def test_a_fault_load_leaves_no_difference_after_reconciling(site, sandbox):
     assert [r for r in results if r != [201, 200, 200, 200]] == []
     assert figures["kills"] > 0
 
-    site.manage("shell", "-c", "from fairdesk.plans.services import refunds_send; refunds_send()")
+    site.manage("shell", "-c", "from fairdesk.plans.ledger import refunds_send; refunds_send()")
     before = sandbox.state.totals()
     result = site.manage("reconcile_payments", "--grace-minutes", "0", "--json")  # exit 1 would raise
     findings = [json.loads(line) for line in result.stdout.splitlines()]

@@ -10,7 +10,7 @@ from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
-from fairdesk.plans import selectors, services
+from fairdesk.plans import ledger, selectors, services
 from fairdesk.plans.models import EntryKind, MoneyStatus, Payment
 from fairdesk.plans.providers import SANDBOX_CARD, SandboxProvider
 from fairdesk.testing.payment_sandbox import PaymentSandbox
@@ -38,7 +38,7 @@ def left_by_a_crash(sandbox, customer, *, amount: int, key: str) -> Payment:
         provider="sandbox",
         amount_fen=amount,
         idempotency_key="pay-first-attempt",
-        request_key=services._request_key(customer.pk, f"user:{customer.pk}|{key}"),
+        request_key=ledger._request_key(customer.pk, f"user:{customer.pk}|{key}"),
         created_at=clock.now() - dt.timedelta(seconds=5),
     )
     SandboxProvider(sandbox.url).charge(
@@ -97,7 +97,7 @@ def test_a_smaller_first_charge_is_kept_and_the_rest_charged_on_its_own(sandbox,
 def test_a_larger_first_charge_is_kept_and_the_surplus_goes_straight_back(sandbox, bo, catalog):
     left_by_a_crash(sandbox, bo, amount=2_500, key="join")
     assert subscribe_as_request(bo, catalog["basic"], "join")[0] == 201
-    services.refunds_send()
+    ledger.refunds_send()
     totals = selectors.ledger_totals(customer=bo)
     assert (totals[EntryKind.PAYMENT], totals[EntryKind.REFUND]) == (2_500, 600)
     provider = sandbox.state.totals()

@@ -6,7 +6,8 @@ import pytest
 from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.plans.models import Subscription
-from fairdesk.plans.services import auto_renew_off_url, subscribe
+from fairdesk.plans.renewals import auto_renew_off_url
+from fairdesk.plans.services import subscribe
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,10 @@ import pytest
 from fairdesk.core import clock
 from fairdesk.notify.models import Message
 from fairdesk.plans.models import ChangeRule, PlanPrice, SubscriptionStatus
+from fairdesk.plans.renewals import auto_renew_off_token, renewal_reminders_send, renewals_run
 from fairdesk.plans.services import (
     auto_renew_off_by_token,
-    auto_renew_off_token,
     change_subscription,
-    renewal_reminders_send,
-    renewals_run,
     subscribe,
 )
 

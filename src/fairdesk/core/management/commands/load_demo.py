@@ -61,7 +61,7 @@ class Command(BaseCommand):
 
         # Slots are made ahead by a periodic job; once here so a fresh demo can be booked at once.
         self.stdout.write(f"slots: {slots_ensure_ahead()} new (each station's booking horizon)")
-        from fairdesk.plans.services import plans_load_demo
+        from fairdesk.plans.demo import plans_load_demo
 
         self.stdout.write(f"plans: {plans_load_demo()} new (one change rule for every change: immediate)")
         self.stdout.write(
