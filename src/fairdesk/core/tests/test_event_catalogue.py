@@ -146,6 +146,8 @@ def plan_flows(client, demo):
         run_periodic("plans.renewal_reminders")
     with clock.frozen_at(period_end + dt.timedelta(minutes=1)):
         run_periodic("plans.renewals")
+        page = client.post("/plan/auto-renew/", {"on": "0"})  # the customer's own page
+        assert page.status_code == 302, page.content.decode()[:500]
         cancel = post_json(client, change, {"to_plan": None, "refund_to": "credit"}, "p5")
         assert cancel.status_code == 200, cancel.content
         refund = post_json(client, "/api/v1/refunds", {}, "p6")
@@ -209,6 +211,7 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
         "subscription.created",
         "subscription.upgrade",
         "subscription.auto_renew_on",
+        "subscription.auto_renew_off",
         "subscription.downgrade",
         "subscription.renewal_notice",
         "subscription.renewed",
@@ -248,6 +251,7 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
     assert one("subscription.refund")["direction"] == "refund"
     assert one("subscription.created", to_plan="basic")["channel"] == "agent"  # on behalf of a customer
     assert one("subscription.created", to_plan="standard")["channel"] == "api"
+    assert one("subscription.auto_renew_off")["channel"] == "self_service"
 
 
 def test_every_kind_the_code_records_is_in_the_catalogue():

@@ -124,3 +124,47 @@ def test_prose_is_found_in_nested_payloads():
     assert events.prose_in({"a": ["ok_code", {"b": "服务完成"}]}) == ["服务完成"]
     assert events.prose_in({"a": "the technician arrived"}) == ["the technician arrived"]
     assert events.prose_in({"a": "+8613800000001", "b": "2026-01-02T03:30:00+00:00", "c": 3}) == []
+
+
+def test_old_rows_read_under_todays_names_and_defaults():
+    old_arrival = {"job": 3, "within_30": True}
+    decl, payload = events.read("job.on_site", old_arrival)
+    assert decl.kind == "job.on_site" and payload["within_30_minutes"] is True and "within_30" not in payload
+    decl, payload = events.read("visit.on_site", {"visit": 1, "technician": 2, "within_window": False})
+    assert payload["within_promise"] is False
+    old_quote = {"action": "upgrade", "effective_at": "2026-01-02T03:30:00+00:00", "rule": "immediate"}
+    decl, payload = events.read("subscription.upgrade", old_quote)
+    assert (payload["direction"], payload["channel"], payload["requested_at"]) == (
+        "up",
+        "unknown",
+        "2026-01-02T03:30:00+00:00",
+    )
+    decl, payload = events.read("station.changed", {"via": "admin", "fields": {"hotline": "400"}})
+    assert decl is events.ADMIN_CHANGED and payload["fields"] == {"hotline": "400"}
+    assert events.read("never.declared", {"x": 1}) == (None, {"x": 1})
+
+
+def test_timeline_labels_come_from_the_declaring_app_in_the_readers_language():
+    from django.utils import translation
+
+    from fairdesk.core.templatetags.fairdesk import event_label
+
+    with translation.override("zh-hans"):
+        assert event_label("job.on_site") == "师傅已到达"
+    with translation.override("en"):
+        assert event_label("job.on_site") != "师傅已到达"
+    assert event_label("never.declared") == "never.declared"
+
+
+def test_the_channel_is_the_agent_for_staff_else_the_requests():
+    from fairdesk.accounts.models import Role
+    from fairdesk.accounts.services import customer_get_or_create, staff_create
+
+    agent = staff_create(phone="16600000031", name="x", role=Role.AGENT, password="a-long-pass-1")
+    customer = customer_get_or_create(phone="13800000061")
+    assert events.channel_for(None) == events.channel_for(customer) == "system"
+    token = events.REQUEST_CHANNEL.set("api")
+    try:
+        assert events.channel_for(customer) == "api" and events.channel_for(agent) == "agent"
+    finally:
+        events.REQUEST_CHANNEL.reset(token)
