@@ -34,7 +34,10 @@ URGENT_CONFIRMED = declare(
 URGENT_OFFERED = declare(
     "urgent.offered",
     app="dispatch",
-    description="The best technician was offered an urgent request's job, with the arrival promised.",
+    description=(
+        "The best technician was offered an urgent request's job: the arrival promised (promised_at) and"
+        " whether that promise keeps the public 30-minute promise (within_promise)."
+    ),
     payload={
         "job": "int",
         "technician": "int",
@@ -83,8 +86,8 @@ _ARRIVAL = {
     "within_30_minutes": "bool?",
 }
 _ARRIVAL_NOTE = (
-    " requested_at: the request; promised_at: the arrival promised; arrived_at/within_promise/"
-    "within_30_minutes once arrived (null before)."
+    " requested_at: the request; promised_at: the arrival promised to the customer; once arrived (null"
+    " before): arrived_at, within_promise (arrived by promised_at), within_30_minutes (of the request)."
 )
 JOB_EN_ROUTE = declare(
     "job.en_route",
