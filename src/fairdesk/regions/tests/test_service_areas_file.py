@@ -1,5 +1,6 @@
 """Every line of the network's claimed coverage list resolves, and the demo loads all of it."""
 
+import hashlib
 from importlib import resources
 from pathlib import Path
 
@@ -18,10 +19,21 @@ def demo_lines() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def test_the_packaged_copy_matches_the_shared_file():
-    if not SHARED.exists():
-        pytest.skip("../shared is not next to this checkout")
-    assert demo_lines() == [line.strip() for line in SHARED.read_text("utf-8").splitlines() if line.strip()]
+# The network's list as copied from ../shared/data/service_areas.txt (its 210 non-blank lines, stripped,
+# joined by newlines). The packaged copy is what the code uses; this pins it so that an edit is deliberate.
+SHARED_LINES_SHA256 = "1e9ccc3820dca39749736a08161c5454a6ed95ec6b6c6e237c271b204bd3a968"
+
+
+def _digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def test_the_packaged_copy_is_the_shared_list():
+    """Never skipped: against the pinned digest always, and against ../shared itself when it is beside us."""
+    assert _digest(demo_lines()) == SHARED_LINES_SHA256, "the packaged list changed: update the pin"
+    if SHARED.exists():
+        shared = [line.strip() for line in SHARED.read_text("utf-8").splitlines() if line.strip()]
+        assert demo_lines() == shared
 
 
 def test_all_210_lines_resolve_to_a_county_or_a_county_less_city():
