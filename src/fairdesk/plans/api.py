@@ -121,7 +121,7 @@ def subscribe(
         plan = selectors.plan_by_code(body.plan)
         if plan is None:
             raise InvalidInput(_("没有这个套餐：%(code)s") % {"code": body.plan}, code="unknown_plan")
-        sub, quote = services.subscribe(
+        sub, quote = services.subscription_create(
             customer=customer,
             plan=plan,
             period=body.period,
@@ -164,9 +164,9 @@ def change(
             target = selectors.plan_by_code(body.to_plan)
             if target is None:
                 raise InvalidInput(_("没有这个套餐：%(code)s") % {"code": body.to_plan}, code="unknown_plan")
-        quote = services.change_subscription(
-            sub,
-            target,
+        quote = services.subscription_change(
+            subscription=sub,
+            to_plan=target,
             period=body.period,
             refund_to=body.refund_to,
             preview=body.preview,
@@ -186,7 +186,7 @@ def change(
 def refund(request, body: RefundIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     def handler():
         customer = _customer(request, body.customer_phone)
-        quote = services.refund_everything(customer=customer, actor=request.api_user, preview=body.preview)
+        quote = services.account_refund(customer=customer, actor=request.api_user, preview=body.preview)
         return 200, quote.as_dict()
 
     return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
@@ -206,7 +206,7 @@ def auto_renew(
 ):
     def handler():
         sub = _own_subscription(request, subscription_id, body.customer_phone)
-        sub = services.auto_renew_set(subscription=sub, on=body.on, actor=request.api_user)
+        sub = services.subscription_auto_renew_set(subscription=sub, on=body.on, actor=request.api_user)
         return 200, subscription_out(sub)
 
     return idempotent_response(request, body=body, key=idempotency_key, handler=handler)

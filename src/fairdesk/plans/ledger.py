@@ -3,7 +3,7 @@
 Serialisation: every use case first locks the customer's `PlanAccount` row, then the subscription, so two
 requests for one customer run one after the other on PostgreSQL (SELECT … FOR UPDATE) and SQLite (one writer).
 
-Money from outside (Stripe / Kill Bill style): intent → provider → confirm. `_collect` first writes a
+Money from outside (Stripe / Kill Bill style): intent → provider → confirm. `payment_collect` first writes a
 pending `Payment` with its own random key (`pay-<uuid>`) and, on PostgreSQL, COMMITS it through a connection
 of its own while the use case waits; then calls the provider with that key; then the use case's transaction
 confirms it and books the ledger. The intent also carries the request it pays for (the caller's scope +
@@ -47,7 +47,7 @@ log = logging.getLogger("fairdesk.plans")
 _APART = "plans_intent"  # the alias of the short-lived connection that commits payment intents
 
 
-def _account_locked(customer_id: int) -> PlanAccount:
+def account_lock(customer_id: int) -> PlanAccount:
     account = PlanAccount.objects.select_for_update().filter(customer_id=customer_id).first()
     if account is None:  # first money movement of this customer; a racing twin waits on the unique index
         PlanAccount.objects.get_or_create(customer_id=customer_id)
@@ -55,7 +55,9 @@ def _account_locked(customer_id: int) -> PlanAccount:
     return account
 
 
-def _entry(account: PlanAccount, kind: str, amount: int, *, sub=None, description: str = "", **refs) -> None:
+def entry_add(
+    account: PlanAccount, kind: str, amount: int, *, sub=None, description: str = "", **refs
+) -> None:
     if amount <= 0:
         return
     LedgerEntry.objects.create(
@@ -75,7 +77,7 @@ def _entry(account: PlanAccount, kind: str, amount: int, *, sub=None, descriptio
         account.credit_fen -= amount
 
 
-def _save_account(account: PlanAccount) -> None:
+def account_save(account: PlanAccount) -> None:
     account.version += 1
     account.save(update_fields=["credit_fen", "version"])
 
@@ -152,7 +154,7 @@ def _payment_intent(account: PlanAccount, amount: int, provider: str, request: s
     return Payment.objects.create(**fields), False
 
 
-def _collect(
+def payment_collect(
     account: PlanAccount,
     amount: int,
     *,
@@ -178,7 +180,7 @@ def _collect(
             idempotency_key=key,
             recorded_by=actor,
         )
-        _entry(account, EntryKind.PAYMENT, amount, sub=sub, description=f"offline {key}", payment=payment)
+        entry_add(account, EntryKind.PAYMENT, amount, sub=sub, description=f"offline {key}", payment=payment)
         return
     request = request_identity() if request is None else request
     intent, committed = _payment_intent(account, amount, provider, request)
@@ -205,7 +207,7 @@ def _collect(
         raise PaymentFailed(_("这笔支付已原路退回，请重新办理。"), code="payment_voided")
     payment.status, payment.external_id = MoneyStatus.SUCCEEDED, result.external_id
     payment.save(update_fields=["status", "external_id"])
-    _entry(
+    entry_add(
         account,
         EntryKind.PAYMENT,
         payment.amount_fen,
@@ -217,7 +219,7 @@ def _collect(
     # the difference: the rest is charged as its own payment, a surplus goes straight back.
     rest = amount - payment.amount_fen
     if rest > 0:
-        _collect(
+        payment_collect(
             account,
             rest,
             provider=provider,
@@ -227,10 +229,10 @@ def _collect(
             request=f"{request}+rest" if request else "",
         )
     elif rest < 0:
-        _refund(account, -rest, sub=sub)
+        credit_refund(account, -rest, sub=sub)
 
 
-def _refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
+def credit_refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
     """Send `amount` of credit back to the payments it came from (latest first), each within what it paid.
     The provider is called after commit; until it confirms, the refund is pending (and already owed)."""
     refunds = []
@@ -248,7 +250,9 @@ def _refund(account: PlanAccount, amount: int, *, sub=None) -> list[Refund]:
         payment.refunded_fen += part
         payment.save(update_fields=["refunded_fen"])
         refund = Refund.objects.create(payment=payment, amount_fen=part)
-        _entry(account, EntryKind.REFUND, part, sub=sub, description=str(_("退回原支付方式")), refund=refund)
+        entry_add(
+            account, EntryKind.REFUND, part, sub=sub, description=str(_("退回原支付方式")), refund=refund
+        )
         refunds.append(refund)
         left -= part
     if left > 0:  # credit always comes from payments, so this cannot happen unless the books are broken
@@ -310,27 +314,27 @@ def refunds_send(*, refund_ids: list[int] | None = None, limit: int = 100) -> in
 
 
 def _refund_failed(refund: Refund) -> None:
-    account = _account_locked(refund.payment.customer_id)
+    account = account_lock(refund.payment.customer_id)
     refund.status = MoneyStatus.FAILED
     Payment.objects.filter(pk=refund.payment_id).update(refunded_fen=F("refunded_fen") - refund.amount_fen)
-    _entry(
+    entry_add(
         account, EntryKind.REFUND_RETURNED, refund.amount_fen, description=str(_("退款未成功，已退回余额"))
     )
-    _save_account(account)
+    account_save(account)
 
 
-def _close_period(account: PlanAccount, sub: Subscription, at: dt.datetime) -> int:
+def period_close(account: PlanAccount, sub: Subscription, at: dt.datetime) -> int:
     """Consume the period up to `at` (per second, rounded down) and give the rest back to credit."""
     paid = sub.price.amount_fen  # what the period's charge entry took
     used = consumed_fen(charge_fen=paid, start=sub.period_start, end=sub.period_end, at=at)
-    _entry(account, EntryKind.CONSUMPTION, used, sub=sub, description=f"{sub.plan.code} {sub.period}")
+    entry_add(account, EntryKind.CONSUMPTION, used, sub=sub, description=f"{sub.plan.code} {sub.period}")
     unused = paid - used
-    _entry(account, EntryKind.UNUSED_BACK, unused, sub=sub, description=str(_("未使用部分")))
+    entry_add(account, EntryKind.UNUSED_BACK, unused, sub=sub, description=str(_("未使用部分")))
     return unused
 
 
-def _start_period(account: PlanAccount, sub: Subscription, price: PlanPrice, start: dt.datetime) -> None:
+def period_start(account: PlanAccount, sub: Subscription, price: PlanPrice, start: dt.datetime) -> None:
     sub.price, sub.plan_id, sub.period = price, price.plan_id, price.period
     sub.period_start, sub.period_end = start, period_end_for(start, price.period)
     sub.renewal_notice_at, sub.renewal_price = None, None
-    _entry(account, EntryKind.CHARGE, price.amount_fen, sub=sub, description=str(price))
+    entry_add(account, EntryKind.CHARGE, price.amount_fen, sub=sub, description=str(price))

@@ -3,7 +3,8 @@
 counter and paying refunds out by hand. A real provider adapter implements the same calls.
 
 Every call carries an idempotency key, so a retry after a timeout never charges or refunds twice. The keys
-come from intents committed before the call (`ledger._collect`), never from something a rollback can undo.
+come from intents committed before the call (`ledger.payment_collect`), never from something a rollback can
+undo.
 Reconciliation reads the provider's own records back: by idempotency key and as a list."""
 
 from __future__ import annotations

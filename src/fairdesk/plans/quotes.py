@@ -73,7 +73,7 @@ class Quote:
         return data
 
 
-def _rule() -> ChangeRule:
+def change_rule_active() -> ChangeRule:
     """The one active rule, checked by the fairness rules on every use: an unfair or ambiguous rule (e.g.
     written past validation by raw SQL) stops changes instead of being applied."""
     from fairdesk.plans.fairness import rules_findings
@@ -85,7 +85,7 @@ def _rule() -> ChangeRule:
     return active[0]
 
 
-def _line(kind: str, description: str, amount_fen: int) -> dict:
+def quote_line(kind: str, description: str, amount_fen: int) -> dict:
     return {"kind": kind, "description": description, "amount_fen": amount_fen}
 
 
@@ -118,7 +118,7 @@ def change_direction(sub: Subscription, to_plan: Plan | None, to_period: str) ->
     return "upgrade" if new and new.amount_fen > sub.price.amount_fen else "downgrade"
 
 
-def _quote_change(
+def quote_change(
     sub: Subscription, to_plan: Plan | None, to_period: str, refund_to: str, credit_fen: int, effective: str
 ) -> tuple[Quote, PlanPrice | None]:
     now = clock.now()
@@ -145,18 +145,18 @@ def _quote_change(
         quote.effective_at = sub.period_end
         if to_plan is None:
             quote.lines.append(
-                _line("ends", _("服务到 %(end)s 结束，之后不再收费") % _when(sub.period_end), 0)
+                quote_line("ends", _("服务到 %(end)s 结束，之后不再收费") % when_local(sub.period_end), 0)
             )
             quote.explanation = _("规则：所有变更在当期结束时生效。本期已付的服务照常提供，不退不补。")
         else:
             quote.lines.append(
-                _line(
+                quote_line(
                     "next_charge",
                     _("%(end)s 起改为%(plan)s（%(period)s），届时收取")
                     % {
-                        **_when(sub.period_end),
+                        **when_local(sub.period_end),
                         "plan": to_plan.display_name,
-                        "period": _period_name(to_period),
+                        "period": period_name(to_period),
                     },
                     new_price.amount_fen,
                 )
@@ -171,7 +171,7 @@ def _quote_change(
     elapsed = int((min(now, sub.period_end) - sub.period_start).total_seconds())
     total = int((sub.period_end - sub.period_start).total_seconds())
     quote.lines.append(
-        _line(
+        quote_line(
             "unused",
             _("%(plan)s 本期未使用部分：%(paid)s − 向下取整(%(paid)s × %(e)d 秒 ÷ %(t)d 秒)")
             % {
@@ -189,12 +189,12 @@ def _quote_change(
         return quote, None
     available = credit_fen + unused
     if credit_fen:
-        quote.lines.append(_line("credit", _("账户余额"), -credit_fen))
+        quote.lines.append(quote_line("credit", _("账户余额"), -credit_fen))
     quote.lines.append(
-        _line(
+        quote_line(
             "charge",
             _("%(plan)s（%(period)s）%(start)s 起一个完整周期")
-            % {"plan": to_plan.display_name, "period": _period_name(to_period), **_when(now, "start")},
+            % {"plan": to_plan.display_name, "period": period_name(to_period), **when_local(now, "start")},
             new_price.amount_fen,
         )
     )
@@ -214,9 +214,9 @@ def local_minute(moment: dt.datetime | str) -> str:
     return moment.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
-def _when(moment: dt.datetime, key: str = "end") -> dict:
+def when_local(moment: dt.datetime, key: str = "end") -> dict:
     return {key: local_minute(moment)}
 
 
-def _period_name(period: str) -> str:
+def period_name(period: str) -> str:
     return str(Period(period).label)

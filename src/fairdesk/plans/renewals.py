@@ -15,7 +15,7 @@ from fairdesk.core.events import channel_for
 from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
 from fairdesk.plans import events, selectors
-from fairdesk.plans.ledger import _account_locked, _close_period, _collect, _save_account, _start_period
+from fairdesk.plans.ledger import account_lock, account_save, payment_collect, period_close, period_start
 from fairdesk.plans.models import (
     PlanAccount,
     Subscription,
@@ -32,7 +32,7 @@ def auto_renew_off_url(subscription: Subscription) -> str:
     return f"{settings.FAIRDESK_SITE_URL}/plans/auto-renew-off/{auto_renew_off_token(subscription)}/"
 
 
-def _auto_renew_set(sub: Subscription, on: bool, actor) -> None:
+def auto_renew_apply(sub: Subscription, on: bool, actor) -> None:
     terms = selectors.plan_settings()
     sub.auto_renew = on
     sub.renewal_notice_at = None
@@ -130,7 +130,7 @@ def subscription_renew(*, subscription_id: int) -> int:
             peek = Subscription.objects.filter(pk=subscription_id).values("customer_id").first()
             if peek is None:
                 return rolled
-            account = _account_locked(peek["customer_id"])
+            account = account_lock(peek["customer_id"])
             sub = (
                 Subscription.objects.select_for_update(of=("self",))
                 .select_related("plan", "price", "customer")
@@ -150,7 +150,7 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
     from fairdesk.notify.services import message_schedule
 
     end = sub.period_end
-    _close_period(account, sub, end)
+    period_close(account, sub, end)
     terms = selectors.plan_settings()
     price = None
     reason = ""
@@ -170,7 +170,7 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         from_credit = min(account.credit_fen, price.amount_fen)
         try:
             with transaction.atomic():
-                _collect(
+                payment_collect(
                     account,
                     price.amount_fen - from_credit,
                     provider=sub.provider,
@@ -186,7 +186,7 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         sub.pending_plan, sub.pending_period, sub.pending_cancel = None, "", False
         sub.version += 1
         sub.save()
-        _save_account(account)
+        account_save(account)
         event_record(
             kind=events.SUBSCRIPTION_ENDED, subject=sub, actor_label="plans", payload={"reason": reason}
         )
@@ -205,11 +205,11 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         )
         return False
     changed = sub.pending_plan_id is not None
-    _start_period(account, sub, price, end)
+    period_start(account, sub, price, end)
     sub.pending_plan, sub.pending_period, sub.pending_cancel = None, "", False
     sub.version += 1
     sub.save()
-    _save_account(account)
+    account_save(account)
     event_record(
         kind=events.SUBSCRIPTION_RENEWED if not changed else events.SUBSCRIPTION_CHANGED_AT_RENEWAL,
         subject=sub,

@@ -1,4 +1,5 @@
-"""Plan use cases: subscribe, one `change_subscription` for every direction, refunds, renewals.
+"""Plan use cases, each `<entity>_<action>` with keyword-only arguments: `subscription_create`, one
+`subscription_change` for every direction, `account_refund`, `subscription_auto_renew_set`, `change_rule_set`.
 
 The one change rule: the active `ChangeRule` says when *every* change takes effect — upgrade, downgrade,
 switching period and cancelling alike. `immediate`: the current period closes at this second and the new plan
@@ -24,12 +25,12 @@ from fairdesk.core.services import event_record
 from fairdesk.plans import events, selectors
 from fairdesk.plans.errors import ChangeNotAllowed
 from fairdesk.plans.ledger import (
-    _account_locked,
-    _close_period,
-    _collect,
-    _refund,
-    _save_account,
-    _start_period,
+    account_lock,
+    account_save,
+    credit_refund,
+    payment_collect,
+    period_close,
+    period_start,
 )
 from fairdesk.plans.models import (
     ChangeRule,
@@ -42,8 +43,16 @@ from fairdesk.plans.models import (
     Subscription,
     SubscriptionStatus,
 )
-from fairdesk.plans.quotes import Quote, _line, _period_name, _quote_change, _rule, _when, period_end_for
-from fairdesk.plans.renewals import _auto_renew_set
+from fairdesk.plans.quotes import (
+    Quote,
+    change_rule_active,
+    period_end_for,
+    period_name,
+    quote_change,
+    quote_line,
+    when_local,
+)
+from fairdesk.plans.renewals import auto_renew_apply
 
 REFUND_TO = ("original", "credit")
 
@@ -64,7 +73,7 @@ def _period_or_invalid(period: str) -> str:
 
 
 @transaction.atomic
-def subscribe(
+def subscription_create(
     *,
     customer,
     plan: Plan,
@@ -77,11 +86,11 @@ def subscribe(
 ) -> tuple[Subscription | None, Quote]:
     """Join a plan: pay the period (credit first), start now. Auto-renew stays off unless asked for."""
     _period_or_invalid(period)
-    rule = _rule()
+    rule = change_rule_active()
     price = selectors.price_current(plan=plan, period=period)
     if price is None or not plan.is_active:
         raise InvalidInput(_("这个套餐暂不提供该周期。"), code="no_price")
-    account = _account_locked(customer.pk)
+    account = account_lock(customer.pk)
     if Subscription.objects.filter(customer=customer, status=SubscriptionStatus.ACTIVE).exists():
         raise ChangeNotAllowed(_("您已有生效中的套餐，请用升级或降级来变更。"), code="already_subscribed")
     now = clock.now()
@@ -96,14 +105,14 @@ def subscribe(
         to_plan=plan.code,
         to_period=period,
         lines=[
-            _line(
+            quote_line(
                 "charge",
                 _("%(plan)s（%(period)s）%(start)s 起一个完整周期")
-                % {"plan": plan.display_name, "period": _period_name(period), **_when(now, "start")},
+                % {"plan": plan.display_name, "period": period_name(period), **when_local(now, "start")},
                 price.amount_fen,
             )
         ]
-        + ([_line("credit", _("账户余额"), -from_credit)] if from_credit else []),
+        + ([quote_line("credit", _("账户余额"), -from_credit)] if from_credit else []),
         explanation=_("自动续费默认关闭；开启后会在续费前至少 %(n)d 天提醒您。")
         % {"n": selectors.plan_settings().renewal_notice_days},
     )
@@ -122,11 +131,11 @@ def subscribe(
         provider=provider,
         payment_token=payment_token[:64],
     )
-    _collect(account, quote.amount_due_fen, provider=provider, token=payment_token, actor=actor)
+    payment_collect(account, quote.amount_due_fen, provider=provider, token=payment_token, actor=actor)
     sub.save()
-    _start_period(account, sub, price, now)
+    period_start(account, sub, price, now)
     sub.save()
-    _save_account(account)
+    account_save(account)
     quote.subscription = sub.pk
     event_record(
         kind=events.SUBSCRIPTION_CREATED,
@@ -135,7 +144,7 @@ def subscribe(
         payload=events.change_payload(quote, rule=rule, actor=actor, requested_at=now),
     )
     if auto_renew:
-        _auto_renew_set(sub, True, actor)
+        auto_renew_apply(sub, True, actor)
     return sub, quote
 
 
@@ -152,10 +161,10 @@ def _locked_subscription(subscription_id: int, customer) -> Subscription:
 
 
 @transaction.atomic
-def change_subscription(
-    subscription: Subscription,
-    to_plan: Plan | None = None,
+def subscription_change(
     *,
+    subscription: Subscription,
+    to_plan: Plan | None,
     period: str | None = None,
     refund_to: str = "original",
     preview: bool = False,
@@ -164,8 +173,8 @@ def change_subscription(
     """Every change in one place: upgrade, downgrade, switch period, cancel (`to_plan=None`). The active
     change rule decides when it takes effect, the same way for all of them."""
     refund_to = _refund_to_or_invalid(refund_to)
-    rule = _rule()
-    account = _account_locked(subscription.customer_id)
+    rule = change_rule_active()
+    account = account_lock(subscription.customer_id)
     sub = _locked_subscription(subscription.pk, subscription.customer)
     if sub.status != SubscriptionStatus.ACTIVE:
         raise ChangeNotAllowed(_("这个套餐已经结束。"), code="subscription_ended")
@@ -174,7 +183,7 @@ def change_subscription(
         raise ChangeNotAllowed(_("您已经是这个套餐和周期。"), code="no_change")
     if to_plan is not None and not to_plan.is_active:
         raise InvalidInput(_("这个套餐已停售。"), code="plan_inactive")
-    quote, new_price = _quote_change(sub, to_plan, to_period, refund_to, account.credit_fen, rule.effective)
+    quote, new_price = quote_change(sub, to_plan, to_period, refund_to, account.credit_fen, rule.effective)
     if preview:
         return quote
     now = clock.now()
@@ -183,11 +192,11 @@ def change_subscription(
         sub.pending_period = to_period if to_plan else ""
         sub.pending_cancel = to_plan is None
     else:
-        _close_period(account, sub, now)
+        period_close(account, sub, now)
         if to_plan is None:
             sub.status, sub.ended_at, sub.auto_renew = SubscriptionStatus.ENDED, now, False
         else:
-            _collect(
+            payment_collect(
                 account,
                 quote.amount_due_fen,
                 provider=sub.provider,
@@ -195,13 +204,13 @@ def change_subscription(
                 actor=actor,
                 sub=sub,
             )
-            _start_period(account, sub, new_price, now)
+            period_start(account, sub, new_price, now)
         sub.pending_plan, sub.pending_period, sub.pending_cancel = None, "", False
         if quote.amount_back_fen and refund_to == "original":
-            _refund(account, quote.amount_back_fen, sub=sub)
+            credit_refund(account, quote.amount_back_fen, sub=sub)
     sub.version += 1
     sub.save()
-    _save_account(account)
+    account_save(account)
     event_record(
         kind=events.SUBSCRIPTION_CHANGES[quote.action],
         subject=sub,
@@ -212,11 +221,11 @@ def change_subscription(
 
 
 @transaction.atomic
-def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
+def account_refund(*, customer, actor, preview: bool = False) -> Quote:
     """The Refund choice: stop now (if subscribed) and send the unused part and all credit back to the
     original payment method. Available under either rule: getting one's money back never waits."""
-    rule = _rule()
-    account = _account_locked(customer.pk)
+    rule = change_rule_active()
+    account = account_lock(customer.pk)
     sub = (
         Subscription.objects.select_for_update(of=("self",))
         .select_related("plan", "price")
@@ -234,7 +243,7 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
         explanation=_("退款立即办理：本期按秒计算未使用部分，连同账户余额全部退回原支付方式。"),
     )
     if sub is not None:
-        change, _price = _quote_change(sub, None, sub.period, "original", 0, Effective.IMMEDIATE)
+        change, _price = quote_change(sub, None, sub.period, "original", 0, Effective.IMMEDIATE)
         quote.lines, quote.loses, quote.from_plan, quote.subscription = (
             change.lines,
             change.loses,
@@ -243,7 +252,7 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
         )
         quote.amount_back_fen += change.amount_back_fen
     if account.credit_fen:
-        quote.lines.append(_line("credit", _("账户余额"), -account.credit_fen))
+        quote.lines.append(quote_line("credit", _("账户余额"), -account.credit_fen))
     if quote.amount_back_fen == 0 and sub is None:
         raise ChangeNotAllowed(
             _("没有可以退的钱：没有生效中的套餐，账户余额为 0。"), code="nothing_to_refund"
@@ -251,13 +260,13 @@ def refund_everything(*, customer, actor, preview: bool = False) -> Quote:
     if preview:
         return quote
     if sub is not None:
-        _close_period(account, sub, now)
+        period_close(account, sub, now)
         sub.status, sub.ended_at, sub.auto_renew = SubscriptionStatus.ENDED, now, False
         sub.pending_plan, sub.pending_period, sub.pending_cancel = None, "", False
         sub.version += 1
         sub.save()
-    _refund(account, account.credit_fen, sub=sub)
-    _save_account(account)
+    credit_refund(account, account.credit_fen, sub=sub)
+    account_save(account)
     event_record(
         kind=events.SUBSCRIPTION_REFUND,
         subject=sub or account,
@@ -286,16 +295,16 @@ def refund_mark_paid(*, refund_id: int, actor) -> Refund:
 
 
 @transaction.atomic
-def auto_renew_set(*, subscription: Subscription, on: bool, actor) -> Subscription:
+def subscription_auto_renew_set(*, subscription: Subscription, on: bool, actor) -> Subscription:
     sub = _locked_subscription(subscription.pk, subscription.customer)
     if sub.status != SubscriptionStatus.ACTIVE:
         raise ChangeNotAllowed(_("这个套餐已经结束。"), code="subscription_ended")
     if sub.auto_renew != on:
-        _auto_renew_set(sub, on, actor)
+        auto_renew_apply(sub, on, actor)
     return sub
 
 
-def auto_renew_off_by_token(*, token: str) -> Subscription:
+def subscription_auto_renew_off_by_token(*, token: str) -> Subscription:
     try:
         data = signing.loads(token, salt="plans.auto-renew-off", max_age=dt.timedelta(days=400))
     except signing.BadSignature:
@@ -304,7 +313,7 @@ def auto_renew_off_by_token(*, token: str) -> Subscription:
     if sub is None:
         raise NotFound(_("没有找到这个套餐订阅。"))
     if sub.status == SubscriptionStatus.ACTIVE and sub.auto_renew:
-        return auto_renew_set(subscription=sub, on=False, actor=sub.customer)
+        return subscription_auto_renew_set(subscription=sub, on=False, actor=sub.customer)
     return sub
 
 

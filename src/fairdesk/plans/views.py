@@ -166,7 +166,7 @@ def _quote(customer, sub, action: str, choice: dict, *, preview: bool, auto_rene
         plan = selectors.plan_by_code(choice["plan"])
         if plan is None:
             raise DomainError(_("请先选择套餐。"), code="no_plan")
-        _sub, quote = services.subscribe(
+        _sub, quote = services.subscription_create(
             customer=customer,
             plan=plan,
             period=choice["period"] or "month",
@@ -177,19 +177,23 @@ def _quote(customer, sub, action: str, choice: dict, *, preview: bool, auto_rene
         )
         return quote
     if action == "refund":
-        return services.refund_everything(customer=customer, actor=customer, preview=preview)
+        return services.account_refund(customer=customer, actor=customer, preview=preview)
     if sub is None:
         raise DomainError(_("您现在没有生效中的套餐。"), code="no_subscription")
     if action == "cancel":
-        return services.change_subscription(
-            sub, None, refund_to=choice["refund_to"] or "original", preview=preview, actor=customer
+        return services.subscription_change(
+            subscription=sub,
+            to_plan=None,
+            refund_to=choice["refund_to"] or "original",
+            preview=preview,
+            actor=customer,
         )
     plan = selectors.plan_by_code(choice["plan"])
     if plan is None:
         raise DomainError(_("请先选择套餐。"), code="no_plan")
-    return services.change_subscription(
-        sub,
-        plan,
+    return services.subscription_change(
+        subscription=sub,
+        to_plan=plan,
         period=choice["period"] or sub.period,
         refund_to="original",
         preview=preview,
@@ -236,7 +240,9 @@ def auto_renew(request):
     if sub is None:
         return redirect("plans:my_plan")
     try:
-        services.auto_renew_set(subscription=sub, on=request.POST.get("on") == "1", actor=customer)
+        services.subscription_auto_renew_set(
+            subscription=sub, on=request.POST.get("on") == "1", actor=customer
+        )
     except DomainError as exc:
         return error_page(request, exc, back=reverse("plans:my_plan"))
     return redirect("plans:my_plan")
@@ -245,7 +251,7 @@ def auto_renew(request):
 def auto_renew_off(request, token: str):
     """The one-tap link in the renewal reminder: tapping it turns automatic renewal off, nothing else."""
     try:
-        sub = services.auto_renew_off_by_token(token=token)
+        sub = services.subscription_auto_renew_off_by_token(token=token)
     except DomainError as exc:
         return error_page(request, exc, back=reverse("plans:my_plan"))
     return render(request, "plans/auto_renew_off.html", {"sub": sub})

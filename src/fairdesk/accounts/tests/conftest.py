@@ -24,7 +24,7 @@ def world(settings, payment_sandbox, tmp_path):
     from fairdesk.plans.demo import plans_load_demo
     from fairdesk.plans.models import Plan
     from fairdesk.plans.renewals import auto_renew_off_token
-    from fairdesk.plans.services import subscribe
+    from fairdesk.plans.services import subscription_create
     from fairdesk.regions.models import Division
     from fairdesk.regions.services import service_area_add, station_create
 
@@ -59,7 +59,7 @@ def world(settings, payment_sandbox, tmp_path):
         contact_name="A",
         actor=a,
     )
-    sub, _quote = subscribe(
+    sub, _quote = subscription_create(
         customer=a,
         plan=Plan.objects.get(code="basic"),
         period="month",

@@ -117,11 +117,11 @@ def test_the_technician_works_a_booked_visit_from_the_phone_page(client, booked_
     visit = VisitPlan.objects.select_related("technician__user").order_by("planned_start").first()
     from fairdesk.plans.demo import plans_load_demo
     from fairdesk.plans.models import Plan
-    from fairdesk.plans.services import subscribe
+    from fairdesk.plans.services import subscription_create
 
     plans_load_demo()
     with clock.frozen_at(T0):  # the customer has a plan: the technician sees what it gives on site
-        subscribe(
+        subscription_create(
             customer=visit.booking.customer,
             plan=Plan.objects.get(code="standard"),
             period="year",

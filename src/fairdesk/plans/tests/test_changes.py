@@ -17,9 +17,9 @@ from fairdesk.plans.models import (
 )
 from fairdesk.plans.quotes import consumed_fen, period_end_for
 from fairdesk.plans.services import (
-    change_subscription,
-    refund_everything,
-    subscribe,
+    account_refund,
+    subscription_change,
+    subscription_create,
 )
 
 from .conftest import T0
@@ -43,21 +43,23 @@ def test_consumption_rounds_down_so_the_unused_part_rounds_up():
 
 
 def test_subscribing_charges_the_sandbox_and_keeps_auto_renew_off(catalog, customer, at_t0, payment_sandbox):
-    sub, quote = subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+    sub, quote = subscription_create(
+        customer=customer, plan=catalog["standard"], period="month", actor=customer
+    )
     assert sub.auto_renew is False and sub.status == SubscriptionStatus.ACTIVE
     assert quote.amount_due_fen == 3_900 and sub.period_end == period_end_for(T0, "month")
     payment = Payment.objects.get()
     assert payment.status == MoneyStatus.SUCCEEDED and payment.external_id in payment_sandbox.state.charges
     assert selectors.ledger_violations() == []
     with pytest.raises(ChangeNotAllowed):
-        subscribe(customer=customer, plan=catalog["basic"], period="month", actor=customer)
+        subscription_create(customer=customer, plan=catalog["basic"], period="month", actor=customer)
 
 
 def test_a_declined_card_changes_nothing(catalog, customer, at_t0):
     from fairdesk.plans.providers import PaymentFailed
 
     with pytest.raises(PaymentFailed):
-        subscribe(
+        subscription_create(
             customer=customer,
             plan=catalog["basic"],
             period="month",
@@ -72,12 +74,16 @@ def test_immediate_rule_up_and_down_take_effect_now_prorated_to_the_second(
     catalog, customer, target, django_capture_on_commit_callbacks
 ):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["standard"], period="month", actor=customer
+        )
     later = T0 + dt.timedelta(days=10, seconds=7)
     with clock.frozen_at(later):
-        preview = change_subscription(sub, catalog[target], preview=True, actor=customer)
+        preview = subscription_change(subscription=sub, to_plan=catalog[target], preview=True, actor=customer)
         with django_capture_on_commit_callbacks(execute=True):  # the provider is called after commit
-            quote = change_subscription(sub, catalog[target], refund_to="original", actor=customer)
+            quote = subscription_change(
+                subscription=sub, to_plan=catalog[target], refund_to="original", actor=customer
+            )
     assert preview.as_dict() == quote.as_dict()  # the preview is exactly what happens
     assert quote.effective_at == later and quote.action == ("upgrade" if target == "premium" else "downgrade")
     total = (sub.period_end - T0).total_seconds()
@@ -97,26 +103,30 @@ def test_immediate_rule_up_and_down_take_effect_now_prorated_to_the_second(
 def test_end_of_period_rule_up_and_down_both_wait_for_the_period_end(catalog, customer):
     ChangeRule.objects.update(effective="end_of_period")
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["standard"], period="month", actor=customer
+        )
     with clock.frozen_at(T0 + dt.timedelta(days=3)):
-        up = change_subscription(sub, catalog["premium"], preview=True, actor=customer)
-        down = change_subscription(sub, catalog["basic"], preview=True, actor=customer)
-        cancel = change_subscription(sub, None, preview=True, actor=customer)
+        up = subscription_change(subscription=sub, to_plan=catalog["premium"], preview=True, actor=customer)
+        down = subscription_change(subscription=sub, to_plan=catalog["basic"], preview=True, actor=customer)
+        cancel = subscription_change(subscription=sub, to_plan=None, preview=True, actor=customer)
     assert up.effective_at == down.effective_at == cancel.effective_at == sub.period_end
     assert up.amount_due_fen == down.amount_due_fen == cancel.amount_back_fen == 0
 
 
 def test_cancel_now_refunds_to_the_original_method_or_to_credit_as_chosen(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["premium"], period="year", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["premium"], period="year", actor=customer
+        )
     with clock.frozen_at(T0 + dt.timedelta(days=100)):
-        quote = change_subscription(sub, None, refund_to="credit", actor=customer)
+        quote = subscription_change(subscription=sub, to_plan=None, refund_to="credit", actor=customer)
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ENDED and quote.amount_back_fen > 0
     assert Refund.objects.count() == 0  # credit, as chosen
     assert sub.customer.plan_account.credit_fen == quote.amount_back_fen
     with clock.frozen_at(T0 + dt.timedelta(days=101)):
-        refund = refund_everything(customer=customer, actor=customer)  # and credit can always be cashed out
+        refund = account_refund(customer=customer, actor=customer)  # and credit can always be cashed out
     assert refund.amount_back_fen == quote.amount_back_fen
     assert Refund.objects.get().amount_fen == quote.amount_back_fen
     customer.plan_account.refresh_from_db()
@@ -128,19 +138,21 @@ def test_cancel_now_refunds_to_the_original_method_or_to_credit_as_chosen(catalo
 def test_the_refund_choice_works_under_either_rule(catalog, customer):
     ChangeRule.objects.update(effective="end_of_period")
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["basic"], period="year", actor=customer)
+        sub, _q = subscription_create(customer=customer, plan=catalog["basic"], period="year", actor=customer)
     with clock.frozen_at(T0 + dt.timedelta(days=30)):
-        quote = refund_everything(customer=customer, actor=customer)
+        quote = account_refund(customer=customer, actor=customer)
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ENDED and quote.amount_back_fen > 19_000 * 11 // 12 - 100
     assert selectors.ledger_violations() == []
 
 
 def test_no_change_to_the_same_plan_and_period(catalog, customer, at_t0):
-    sub, _q = subscribe(customer=customer, plan=catalog["basic"], period="month", actor=customer)
+    sub, _q = subscription_create(customer=customer, plan=catalog["basic"], period="month", actor=customer)
     with pytest.raises(ChangeNotAllowed):
-        change_subscription(sub, catalog["basic"], actor=customer)
-    change_subscription(sub, catalog["basic"], period="year", actor=customer)  # switching period is a change
+        subscription_change(subscription=sub, to_plan=catalog["basic"], actor=customer)
+    subscription_change(
+        subscription=sub, to_plan=catalog["basic"], period="year", actor=customer
+    )  # switching period is a change
     sub.refresh_from_db()
     assert sub.period == "year"
 
@@ -149,13 +161,13 @@ def test_plan_benefits_lower_the_booking_price_not_the_queue_place(catalog, cust
     from fairdesk.plans.selectors import price_with_benefits
 
     assert price_with_benefits(customer=customer, price_fen=15_099) == (15_099, "")
-    subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+    subscription_create(customer=customer, plan=catalog["standard"], period="month", actor=customer)
     assert price_with_benefits(customer=customer, price_fen=15_099) == (
         13_589,
         "repair_discount_pct:10",
     )  # floor
     sub = selectors.subscription_active(customer=customer)
-    change_subscription(sub, catalog["premium"], actor=customer)
+    subscription_change(subscription=sub, to_plan=catalog["premium"], actor=customer)
     assert price_with_benefits(customer=customer, price_fen=20_000, emergency=True) == (
         0,
         "emergency_callout_free",
@@ -166,12 +178,14 @@ def test_a_refund_the_provider_cannot_take_yet_stays_owed_and_is_retried(
     catalog, customer, settings, django_capture_on_commit_callbacks
 ):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["standard"], period="year", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["standard"], period="year", actor=customer
+        )
     sandbox_url = settings.FAIRDESK_PAYMENT_SANDBOX_URL
     settings.FAIRDESK_PAYMENT_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens: the provider is down
     with clock.frozen_at(T0 + dt.timedelta(days=30)), django_capture_on_commit_callbacks(execute=True):
-        quote = change_subscription(
-            sub, None, refund_to="original", actor=customer
+        quote = subscription_change(
+            subscription=sub, to_plan=None, refund_to="original", actor=customer
         )  # no error for the customer
     refund = Refund.objects.get()
     assert refund.status == MoneyStatus.PENDING and refund.amount_fen == quote.amount_back_fen

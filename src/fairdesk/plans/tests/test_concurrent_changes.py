@@ -11,7 +11,7 @@ from fairdesk.core.errors import DomainError
 from fairdesk.plans import selectors
 from fairdesk.plans.ledger import refunds_send
 from fairdesk.plans.models import EntryKind, Refund, Subscription
-from fairdesk.plans.services import change_subscription, refund_everything, subscribe
+from fairdesk.plans.services import account_refund, subscription_change, subscription_create
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -43,12 +43,12 @@ def race(jobs):
 
 def test_cancels_and_upgrades_racing_on_one_subscription(catalog, payment_sandbox):
     customer = customer_get_or_create(phone="13800138100")
-    sub, _q = subscribe(customer=customer, plan=catalog["standard"], period="year", actor=customer)
+    sub, _q = subscription_create(customer=customer, plan=catalog["standard"], period="year", actor=customer)
     premium = catalog["premium"]
     jobs = [
-        (lambda: change_subscription(sub, None, refund_to="original", actor=customer))
+        (lambda: subscription_change(subscription=sub, to_plan=None, refund_to="original", actor=customer))
         if n % 2
-        else (lambda: change_subscription(sub, premium, actor=customer))
+        else (lambda: subscription_change(subscription=sub, to_plan=premium, actor=customer))
         for n in range(16)
     ]
     results, errors = race(jobs)
@@ -66,8 +66,8 @@ def test_cancels_and_upgrades_racing_on_one_subscription(catalog, payment_sandbo
 
 def test_sixteen_refund_taps_refund_once(catalog, payment_sandbox):
     customer = customer_get_or_create(phone="13800138101")
-    subscribe(customer=customer, plan=catalog["premium"], period="year", actor=customer)
-    results, errors = race([lambda: refund_everything(customer=customer, actor=customer)] * 16)
+    subscription_create(customer=customer, plan=catalog["premium"], period="year", actor=customer)
+    results, errors = race([lambda: account_refund(customer=customer, actor=customer)] * 16)
     refunds_send()
     assert len(results) == 1 and errors == ["nothing_to_refund"] * 15
     assert (

@@ -49,7 +49,7 @@ def test_the_books_always_balance(catalog, payment_sandbox, rule, actions):
                 try:
                     with transaction.atomic():
                         if action[0] == "subscribe":
-                            services.subscribe(
+                            services.subscription_create(
                                 customer=customer,
                                 plan=by_code[action[1]],
                                 period=action[2],
@@ -58,13 +58,19 @@ def test_the_books_always_balance(catalog, payment_sandbox, rule, actions):
                             )
                         elif action[0] == "change" and sub is not None:
                             target = by_code[action[1]] if action[1] else None
-                            services.change_subscription(
-                                sub, target, period=action[2], refund_to=action[3], actor=customer
+                            services.subscription_change(
+                                subscription=sub,
+                                to_plan=target,
+                                period=action[2],
+                                refund_to=action[3],
+                                actor=customer,
                             )
                         elif action[0] == "refund":
-                            services.refund_everything(customer=customer, actor=customer)
+                            services.account_refund(customer=customer, actor=customer)
                         elif action[0] == "auto_renew" and sub is not None:
-                            services.auto_renew_set(subscription=sub, on=action[1], actor=customer)
+                            services.subscription_auto_renew_set(
+                                subscription=sub, on=action[1], actor=customer
+                            )
                 except DomainError:
                     pass  # refused as a whole: nothing may have changed (checked below)
                 if action[0] == "wait":

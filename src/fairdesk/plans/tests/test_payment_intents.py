@@ -52,7 +52,7 @@ def left_by_a_crash(sandbox, customer, *, amount: int, key: str) -> Payment:
 
 def subscribe_as_request(customer, plan, key: str) -> tuple[int, dict]:
     def handler():
-        _sub, quote = services.subscribe(
+        _sub, quote = services.subscription_create(
             customer=customer, plan=plan, period="month", payment_token=SANDBOX_CARD, actor=customer
         )
         return 201, quote.as_dict()
@@ -107,7 +107,7 @@ def test_a_larger_first_charge_is_kept_and_the_surplus_goes_straight_back(sandbo
 
 def test_a_refused_card_changes_nothing_and_leaves_nothing_pending(sandbox, bo, catalog):
     with pytest.raises(DomainError) as refused:
-        services.subscribe(
+        services.subscription_create(
             customer=bo, plan=catalog["basic"], period="month", payment_token="tok_declined", actor=bo
         )
     assert refused.value.code == "payment_failed"
@@ -118,6 +118,6 @@ def test_a_refused_card_changes_nothing_and_leaves_nothing_pending(sandbox, bo, 
 def test_an_unanswered_charge_is_not_confirmed_and_waits_for_the_reconciler(settings, bo, catalog):
     settings.FAIRDESK_PAYMENT_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens
     with pytest.raises(DomainError) as unconfirmed:
-        services.subscribe(customer=bo, plan=catalog["basic"], period="month", actor=bo)
+        services.subscription_create(customer=bo, plan=catalog["basic"], period="month", actor=bo)
     assert unconfirmed.value.code == "payment_unconfirmed"
     assert not bo.subscriptions.exists()

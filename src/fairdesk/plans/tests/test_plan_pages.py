@@ -7,7 +7,7 @@ from fairdesk.accounts.api_auth import VERIFIED_PHONE_SESSION_KEY
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.plans.models import Subscription
 from fairdesk.plans.renewals import auto_renew_off_url
-from fairdesk.plans.services import subscribe
+from fairdesk.plans.services import subscription_create
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_stranger_is_asked_for_the_phone(client, catalog):
 
 def test_all_choices_are_the_same_button_in_the_same_row(client, catalog):
     customer = signed_in(client)
-    subscribe(customer=customer, plan=catalog["standard"], period="month", actor=customer)
+    subscription_create(customer=customer, plan=catalog["standard"], period="month", actor=customer)
     page = client.get("/plan/").content.decode()
     row = page[
         page.index('data-testid="plan-actions"') : page.index(
@@ -41,7 +41,7 @@ def test_all_choices_are_the_same_button_in_the_same_row(client, catalog):
 
 def test_a_downgrade_through_the_pages(client, catalog):
     customer = signed_in(client)
-    subscribe(customer=customer, plan=catalog["premium"], period="month", actor=customer)
+    subscription_create(customer=customer, plan=catalog["premium"], period="month", actor=customer)
     choose = client.get("/plan/downgrade/").content.decode()
     assert (
         'data-plan="basic"' in choose
@@ -61,7 +61,7 @@ def test_a_downgrade_through_the_pages(client, catalog):
 
 def test_the_one_tap_link_turns_auto_renew_off(client, catalog):
     customer = customer_get_or_create(phone="13800138011")
-    sub, _q = subscribe(
+    sub, _q = subscription_create(
         customer=customer, plan=catalog["basic"], period="year", auto_renew=True, actor=customer
     )
     url = auto_renew_off_url(sub).split("8000", 1)[1]

@@ -90,9 +90,9 @@ def test_customers_cannot_record_offline_payments_or_touch_others(client, catalo
     body = {"plan": "basic", "period": "month", "provider": "offline"}
     assert post(client, "/api/v1/subscriptions", body).json()["code"] == "offline_staff_only"
     other = customer_get_or_create(phone="13800138004")
-    from fairdesk.plans.services import subscribe
+    from fairdesk.plans.services import subscription_create
 
-    sub, _q = subscribe(customer=other, plan=catalog["basic"], period="month", actor=other)
+    sub, _q = subscription_create(customer=other, plan=catalog["basic"], period="month", actor=other)
     response = post(client, f"/api/v1/subscriptions/{sub.pk}/change", {"to_plan": None})
     assert response.status_code == 404
     response = post(

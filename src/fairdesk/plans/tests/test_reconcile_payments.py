@@ -151,8 +151,8 @@ def test_a_charge_we_have_no_row_for_is_refunded(sandbox, provider, anna):
 
 
 def test_a_refund_the_provider_made_but_we_never_recorded_is_confirmed(sandbox, provider, anna, catalog):
-    services.subscribe(customer=anna, plan=catalog["basic"], period="month", actor=anna)
-    services.refund_everything(customer=anna, actor=anna)  # its sending after commit was lost (a crash)
+    services.subscription_create(customer=anna, plan=catalog["basic"], period="month", actor=anna)
+    services.account_refund(customer=anna, actor=anna)  # its sending after commit was lost (a crash)
     refund = Refund.objects.get(payment__customer=anna)
     assert refund.status == MoneyStatus.PENDING
     provider.refund(
@@ -169,16 +169,20 @@ def test_a_refund_the_provider_made_but_we_never_recorded_is_confirmed(sandbox, 
 def test_a_different_operation_never_reuses_an_earlier_key(sandbox, anna, catalog):
     """The probe's existing-account case: a change rolled back after the provider charged must not hand its
     key to the next, different change (the provider would replay the old charge instead of taking the new)."""
-    sub, _quote = services.subscribe(customer=anna, plan=catalog["basic"], period="month", actor=anna)
+    sub, _quote = services.subscription_create(
+        customer=anna, plan=catalog["basic"], period="month", actor=anna
+    )
 
     class Crash(Exception):
         pass
 
     with pytest.raises(Crash), transaction.atomic():
-        services.change_subscription(sub, catalog["premium"], actor=anna)
+        services.subscription_change(subscription=sub, to_plan=catalog["premium"], actor=anna)
         raise Crash  # after the provider charged
     before = sandbox.state.totals()
-    quote = services.change_subscription(sub, catalog["standard"], period="year", actor=anna)
+    quote = services.subscription_change(
+        subscription=sub, to_plan=catalog["standard"], period="year", actor=anna
+    )
     after = sandbox.state.totals()
     assert after["charges"] == before["charges"] + 1
     assert after["charged_fen"] - before["charged_fen"] == quote.amount_due_fen > 0

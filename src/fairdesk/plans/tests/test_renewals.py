@@ -10,9 +10,9 @@ from fairdesk.notify.models import Message
 from fairdesk.plans.models import ChangeRule, PlanPrice, SubscriptionStatus
 from fairdesk.plans.renewals import auto_renew_off_token, renewal_reminders_send, renewals_run
 from fairdesk.plans.services import (
-    auto_renew_off_by_token,
-    change_subscription,
-    subscribe,
+    subscription_auto_renew_off_by_token,
+    subscription_change,
+    subscription_create,
 )
 
 from .conftest import T0
@@ -29,7 +29,9 @@ def jump(moment):
 
 def test_without_auto_renew_the_plan_simply_ends(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["basic"], period="month", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["basic"], period="month", actor=customer
+        )
     jump(sub.period_end + dt.timedelta(seconds=1))
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ENDED and sub.ended_at == sub.period_end
@@ -39,7 +41,7 @@ def test_without_auto_renew_the_plan_simply_ends(catalog, customer):
 
 def test_auto_renew_reminds_seven_days_before_with_a_one_tap_off_link(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(
+        sub, _q = subscription_create(
             customer=customer, plan=catalog["standard"], period="month", auto_renew=True, actor=customer
         )
     jump(sub.period_end - 8 * DAY)
@@ -61,12 +63,12 @@ def test_auto_renew_reminds_seven_days_before_with_a_one_tap_off_link(catalog, c
 
 def test_the_one_tap_link_stops_the_renewal(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(
+        sub, _q = subscription_create(
             customer=customer, plan=catalog["standard"], period="month", auto_renew=True, actor=customer
         )
     jump(sub.period_end - 7 * DAY)
     with clock.frozen_at(sub.period_end - 6 * DAY):
-        auto_renew_off_by_token(token=auto_renew_off_token(sub))
+        subscription_auto_renew_off_by_token(token=auto_renew_off_token(sub))
     jump(sub.period_end + DAY)
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ENDED
@@ -76,12 +78,14 @@ def test_the_one_tap_link_stops_the_renewal(catalog, customer):
 
 
 def test_turning_auto_renew_on_late_sends_the_notice_at_once(catalog, customer):
-    from fairdesk.plans.services import auto_renew_set
+    from fairdesk.plans.services import subscription_auto_renew_set
 
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["basic"], period="month", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["basic"], period="month", actor=customer
+        )
     with clock.frozen_at(sub.period_end - 2 * DAY):
-        auto_renew_set(subscription=sub, on=True, actor=customer)
+        subscription_auto_renew_set(subscription=sub, on=True, actor=customer)
     assert Message.objects.filter(kind="renewal_notice").count() == 1
     jump(sub.period_end)
     sub.refresh_from_db()
@@ -92,7 +96,7 @@ def test_turning_auto_renew_on_late_sends_the_notice_at_once(catalog, customer):
 
 def test_a_new_price_reaches_a_subscriber_only_after_notice(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(
+        sub, _q = subscription_create(
             customer=customer, plan=catalog["standard"], period="month", auto_renew=True, actor=customer
         )
     first_end = sub.period_end
@@ -118,9 +122,11 @@ def test_a_new_price_reaches_a_subscriber_only_after_notice(catalog, customer):
 def test_an_end_of_period_downgrade_happens_at_the_renewal(catalog, customer):
     ChangeRule.objects.update(effective="end_of_period")
     with clock.frozen_at(T0):
-        sub, _q = subscribe(customer=customer, plan=catalog["premium"], period="year", actor=customer)
+        sub, _q = subscription_create(
+            customer=customer, plan=catalog["premium"], period="year", actor=customer
+        )
     with clock.frozen_at(T0 + 100 * DAY):
-        change_subscription(sub, catalog["basic"], period="month", actor=customer)
+        subscription_change(subscription=sub, to_plan=catalog["basic"], period="month", actor=customer)
     sub.refresh_from_db()
     assert sub.plan.code == "premium" and sub.pending_plan.code == "basic"
     jump(sub.period_end)
@@ -130,7 +136,7 @@ def test_an_end_of_period_downgrade_happens_at_the_renewal(catalog, customer):
 
 def test_a_jump_over_several_periods_renews_each_one(catalog, customer):
     with clock.frozen_at(T0):
-        sub, _q = subscribe(
+        sub, _q = subscription_create(
             customer=customer, plan=catalog["basic"], period="month", auto_renew=True, actor=customer
         )
     moment = sub.period_end
