@@ -5,10 +5,14 @@ import datetime as dt
 from django_tasks import task
 
 from fairdesk.core import clock
+from fairdesk.core.periodic import SLOW
+from fairdesk.core.scheduler import queue_for
 from fairdesk.dispatch.models import PlanRun
 
 
-@task()
+# Seconds of CPU per station: on the slow periodic lane's queue, never on `default` where messages (one-time
+# codes, emergency offers) are sent.
+@task(queue_name=queue_for(SLOW))
 def plan_day(day: str, run_id: int) -> list[dict]:
     from fairdesk.dispatch.planning import day_plan_all
 
