@@ -144,45 +144,6 @@ class Booking(models.Model):
         return self.reference
 
 
-class UrgentStatus(models.TextChoices):
-    # Over a limit (too many from one phone or one client address): stored, never dropped, but no technician
-    # is offered and no SMS is sent until a hotline agent has called back and confirmed it.
-    HELD = "held", _("等待热线人员确认")
-    QUEUED = "queued", _("已排队，等待派单")  # created; dispatch (its own issue) assigns a technician
-    ASSIGNED = "assigned", _("已派单")
-    CLOSED = "closed", _("已关闭")
-
-
-class UrgentRequest(models.Model):
-    """Need help now: created at once, before any verification, so nobody waits for a code."""
-
-    reference = models.CharField(_("编号"), max_length=8, unique=True, validators=[reference_validator])
-    phone = models.CharField(_("手机号"), max_length=16)
-    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    address = models.CharField(_("地址"), max_length=200)
-    description = models.CharField(_("情况说明"), max_length=300, blank=True)
-    division = models.ForeignKey("regions.Division", verbose_name=_("区划"), on_delete=models.PROTECT)
-    station = models.ForeignKey(
-        "regions.Station", verbose_name=_("服务网点"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    status = models.CharField(
-        _("状态"), max_length=16, choices=UrgentStatus.choices, default=UrgentStatus.QUEUED
-    )
-    # Where the request came from (the web client's address), to limit floods from one place.
-    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    # Why it was held for a person to confirm: "phone" or "address" (the limit reached); empty otherwise.
-    held_reason = models.CharField(_("待确认原因"), max_length=16, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("紧急报修")
-        verbose_name_plural = _("紧急报修")
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.reference
-
-
 class CallNote(models.Model):
     """What a hotline agent noted during a call."""
 

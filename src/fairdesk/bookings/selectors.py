@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import F, QuerySet
 
-from fairdesk.bookings.models import Booking, ServiceType, Slot
+from fairdesk.bookings.models import Booking, CallNote, ServiceType, Slot, StationSchedule
 from fairdesk.core import clock
 
 
@@ -26,8 +26,6 @@ def slots_open(*, station_id: int, start: dt.datetime, end: dt.datetime) -> list
 def booking_days(*, station) -> list[dt.date]:
     """The days a customer may book at this station: today and the next `days_ahead` of its schedule (the
     periodic job has made their slots; later days have none and are never made on reading)."""
-    from fairdesk.bookings.models import StationSchedule
-
     days_ahead = (
         StationSchedule.objects.filter(station=station).values_list("days_ahead", flat=True).first()
         or StationSchedule._meta.get_field("days_ahead").default
@@ -47,8 +45,6 @@ def slots_open_for_day(*, station, day: dt.date) -> list[Slot]:
 
 
 def slots_future(*, station_id: int) -> list[Slot]:
-    from fairdesk.core import clock
-
     return list(Slot.objects.filter(station_id=station_id, start__gt=clock.now()).order_by("start"))
 
 
@@ -64,33 +60,5 @@ def bookings_for_customer(*, customer_id: int) -> QuerySet[Booking]:
     return Booking.objects.filter(customer_id=customer_id).select_related("slot", "station", "service_type")
 
 
-def urgent_by_reference(*, reference: str):
-    from fairdesk.bookings.models import UrgentRequest
-
-    return (
-        UrgentRequest.objects.select_related("station", "division")
-        .filter(reference=reference.upper())
-        .first()
-    )
-
-
-def urgent_open():
-    """Emergencies waiting on the hotline console: those held for an agent to confirm first, then queued."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    from fairdesk.bookings.models import UrgentRequest, UrgentStatus
-
-    held_first = Case(
-        When(status=UrgentStatus.HELD, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return (
-        UrgentRequest.objects.filter(status__in=[UrgentStatus.HELD, UrgentStatus.QUEUED])
-        .select_related("station")
-        .order_by(held_first, "created_at")
-    )
-
-
-def call_notes_for(*, customer_id: int):
-    from fairdesk.bookings.models import CallNote
-
+def call_notes_for(*, customer_id: int) -> QuerySet[CallNote]:
     return CallNote.objects.filter(customer_id=customer_id).select_related("agent")

@@ -7,12 +7,13 @@ import datetime as dt
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts import permissions
 from fairdesk.accounts.models import User
-from fairdesk.bookings import events, messages
+from fairdesk.bookings import capacity, events, messages
 from fairdesk.bookings.errors import (
     BookingNotFound,
     IllegalTransition,
@@ -28,19 +29,19 @@ from fairdesk.bookings.models import (
     ServiceType,
     Slot,
     StationSchedule,
-    UrgentRequest,
-    UrgentStatus,
 )
+from fairdesk.bookings.selectors import booking_days
 from fairdesk.core import clock
-from fairdesk.core.errors import NotFound
 from fairdesk.core.services import event_record
+from fairdesk.plans.selectors import price_with_benefits
 from fairdesk.regions.models import ServiceArea, Station
 from fairdesk.regions.services import coverage_lookup
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread on the phone
 
 
-def _new_reference() -> str:
+def reference_new() -> str:
+    """A fresh 8-character reference (bookings, and dispatch's emergencies, draw theirs here)."""
     return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
@@ -65,10 +66,8 @@ def _windows(schedule: StationSchedule, day: dt.date) -> list[tuple[dt.datetime,
 @transaction.atomic
 def slots_ensure(*, station: Station, days: list[dt.date]) -> int:
     """Create the windows of these days from the station's schedule (idempotent; existing slots are never
-    changed here) and return how many were created. Capacity comes from the technicians' shifts (dispatch),
-    or the schedule's fixed number when the station has no shifts at all."""
-    from fairdesk.dispatch.selectors import visit_capacity
-
+    changed here) and return how many were created. Capacity comes from a registered provider (dispatch:
+    the technicians' shifts; see bookings.capacity), or the schedule's fixed number when none answers."""
     schedule = schedule_get_or_create(station=station)
     wanted = [window for day in days for window in _windows(schedule, day)]
     if not wanted:
@@ -79,7 +78,7 @@ def slots_ensure(*, station: Station, days: list[dt.date]) -> int:
         )
     )
     wanted = [(start, end) for start, end in wanted if start not in existing]
-    capacities = visit_capacity(station=station, windows=wanted)
+    capacities = capacity.capacities_for(station=station, windows=wanted)
     missing = [
         Slot(
             station=station,
@@ -116,10 +115,6 @@ def slots_ensure_ahead(*, station: Station | None = None) -> int:
     `station`, that station alone and every day checked (its schedule may have changed); without, only
     stations whose furthest slot falls short of their horizon are visited, so the job is one query when
     nothing is due."""
-    from django.db.models import Max
-
-    from fairdesk.bookings.selectors import booking_days
-
     if station is not None:
         return slots_ensure(station=station, days=booking_days(station=station))
     today = clock.now().astimezone(clock.local_zone()).date()
@@ -139,14 +134,12 @@ def slots_ensure_ahead(*, station: Station | None = None) -> int:
 def slot_capacities_set(*, station: Station, capacities: dict[int, int], actor=None) -> int:
     """Set future slots' capacity (after shifts changed). A slot never drops below what is already booked:
     nobody's booking is taken away by a roster change; the dispatcher sees the slot as full instead."""
-    from django.db.models.functions import Greatest
-
     changed = 0
-    for slot_id, capacity in capacities.items():
+    for slot_id, wanted in capacities.items():
         changed += (
             Slot.objects.filter(pk=slot_id, station=station, start__gt=clock.now())
-            .exclude(capacity=capacity)
-            .update(capacity=Greatest(F("booked"), capacity))
+            .exclude(capacity=wanted)
+            .update(capacity=Greatest(F("booked"), wanted))
         )
     if changed:
         event_record(
@@ -202,8 +195,6 @@ def booking_create(
         raise SlotUnavailable(
             _("这个时段所属网点不服务您的地址，请重新选择时段。"), code="slot_wrong_station"
         )
-    from fairdesk.plans.selectors import price_with_benefits
-
     price_fen, benefit = price_with_benefits(
         customer=customer, price_fen=service_type.price_estimate_fen, emergency=service_type.emergency
     )
@@ -213,7 +204,7 @@ def booking_create(
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(
-                    reference=_new_reference(),
+                    reference=reference_new(),
                     customer=customer,
                     contact_name=contact_name.strip()[:64] or customer.name or "",
                     service_type=service_type,
@@ -372,103 +363,6 @@ def service_types_load_demo() -> int:
     return created
 
 
-# Emergencies are never refused for coming too often: over either limit the request is stored but HELD for a
-# hotline agent to call back and confirm (no technician offer, no SMS until then). A flood from one phone or
-# one address reaches a person instead of every technician nearby.
-URGENT_LIMIT_WINDOW = dt.timedelta(hours=1)
-URGENT_LIMIT_PER_PHONE = 3
-URGENT_LIMIT_PER_ADDRESS = 5  # generous: carrier NAT puts many phones behind one address
-
-
-@transaction.atomic
-def urgent_request_create(
-    *,
-    phone: str,
-    address: str,
-    description: str = "",
-    contact_name: str = "",
-    client_ip: str | None = None,
-) -> UrgentRequest:
-    """Queue an emergency at once (or hold it for a person to confirm, over a limit). Coverage is checked (an
-    uncovered address gets the national hotline)."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_ipv46_address
-
-    from fairdesk.accounts.phone import phone_or_invalid
-
-    e164 = phone_or_invalid(phone)
-    try:
-        validate_ipv46_address(client_ip or "")
-    except ValidationError:
-        client_ip = None
-    coverage, _resolution = coverage_lookup(address=address)
-    if not coverage.covered:
-        raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
-    since = clock.now() - URGENT_LIMIT_WINDOW
-    recent = UrgentRequest.objects.filter(created_at__gte=since)
-    held_reason = ""
-    if recent.filter(phone=e164).count() >= URGENT_LIMIT_PER_PHONE:
-        held_reason = "phone"
-    elif client_ip and recent.filter(client_ip=client_ip).count() >= URGENT_LIMIT_PER_ADDRESS:
-        held_reason = "address"
-    request = UrgentRequest.objects.create(
-        reference=_new_reference(),
-        phone=e164,
-        contact_name=contact_name.strip()[:64],
-        address=address.strip()[:200],
-        description=description.strip()[:300],
-        division=coverage.division,
-        station=coverage.station,
-        client_ip=client_ip,
-        status=UrgentStatus.HELD if held_reason else UrgentStatus.QUEUED,
-        held_reason=held_reason,
-    )
-    event_record(
-        kind="urgent.created",  # declared by dispatch (dispatch/events.py), which owns emergencies
-        subject=request,
-        actor_label="customer",
-        payload={"old_status": None, "new_status": request.status, "station": request.station_id},
-    )
-    if held_reason:
-        event_record(
-            kind="urgent.held",
-            subject=request,
-            actor_label="system",
-            payload={"reason": held_reason, "station": request.station_id},
-        )
-    return request
-
-
-@transaction.atomic
-def urgent_confirm(*, reference: str, actor: User) -> UrgentRequest:
-    """A hotline agent called the customer back: the held emergency is genuine and goes to dispatch now (the
-    caller then assigns a technician, as for any new emergency)."""
-    from fairdesk.accounts import permissions
-
-    permissions.require(actor, permissions.CONFIRM_EMERGENCY)
-    urgent = UrgentRequest.objects.select_for_update().filter(reference=reference.strip().upper()).first()
-    if urgent is None:
-        raise NotFound(_("没有找到这个紧急报修。"))
-    if urgent.status != UrgentStatus.HELD:
-        raise IllegalTransition(
-            _("这个报修已经是“%(status)s”，无需确认。") % {"status": urgent.get_status_display()}
-        )
-    old_status, urgent.status = urgent.status, UrgentStatus.QUEUED
-    urgent.save(update_fields=["status"])
-    event_record(
-        kind="urgent.confirmed",
-        subject=urgent,
-        actor=actor,
-        payload={
-            "old_status": old_status,
-            "new_status": urgent.status,
-            "reason": urgent.held_reason,
-            "station": urgent.station_id,
-        },
-    )
-    return urgent
-
-
 @transaction.atomic
 def call_note_add(*, customer: User, agent: User, text: str) -> CallNote:
     if not text.strip():
@@ -476,15 +370,3 @@ def call_note_add(*, customer: User, agent: User, text: str) -> CallNote:
     note = CallNote.objects.create(customer=customer, agent=agent, text=text.strip()[:2000])
     event_record(kind=events.CALL_NOTE_ADDED, subject=customer, actor=agent, payload={"note": note.pk})
     return note
-
-
-@transaction.atomic
-def urgent_mark_assigned(*, urgent: UrgentRequest) -> None:
-    UrgentRequest.objects.filter(pk=urgent.pk).update(status=UrgentStatus.ASSIGNED)
-    urgent.status = UrgentStatus.ASSIGNED
-
-
-@transaction.atomic
-def urgent_mark_closed(*, urgent: UrgentRequest) -> None:
-    UrgentRequest.objects.filter(pk=urgent.pk).update(status=UrgentStatus.CLOSED)
-    urgent.status = UrgentStatus.CLOSED

@@ -12,12 +12,7 @@ urlpatterns = [
     path("my/<str:reference>/cancel/", views.booking_cancel, name="cancel"),
     path("my/<str:reference>/reschedule/", views.booking_reschedule, name="reschedule"),
     path("my/<str:reference>/calendar.ics", views.booking_calendar, name="calendar"),
-    path("help-now/", views.help_now, name="help_now"),
-    path("help-now/<str:reference>/", views.urgent_status, name="urgent"),
     path("hotline/", views.hotline, name="hotline"),
     path("hotline/book/", views.hotline_book, name="hotline_book"),
     path("hotline/note/", views.hotline_note, name="hotline_note"),
-    path(
-        "hotline/urgent/<str:reference>/confirm/", views.hotline_urgent_confirm, name="hotline_urgent_confirm"
-    ),
 ]

@@ -1,5 +1,5 @@
-"""Customer booking pages, "my appointments", emergencies and the hotline console. Thin: they parse the form,
-call a service, and render; every rule lives in the services."""
+"""Customer booking pages, "my appointments" and the hotline console (emergencies are dispatch's pages).
+Thin: they parse the form, call a service, and render; every rule lives in the services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +20,12 @@ from fairdesk.accounts.phone import mask_phone, normalize_phone
 from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import page_actor, session_customer, verified_phone, verify_session
-from fairdesk.bookings import selectors, services
+from fairdesk.bookings import console, selectors, services
 from fairdesk.bookings.calendar import booking_ics
-from fairdesk.bookings.models import UrgentStatus
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page
 from fairdesk.core.selectors import events_for
+from fairdesk.notify.selectors import preference_for
 from fairdesk.regions.services import coverage_lookup
 
 
@@ -140,8 +140,6 @@ def my_bookings(request):
         return redirect("bookings:my")
     if not phone:
         return render(request, "bookings/my.html", {})
-    from fairdesk.notify.selectors import preference_for
-
     customer = session_customer(request)
     bookings = selectors.bookings_for_customer(customer_id=customer.pk) if customer else []
     context = {
@@ -213,46 +211,6 @@ def booking_calendar(request, reference: str):
     return response
 
 
-def help_now(request):
-    if request.method == "POST":
-        try:
-            urgent = services.urgent_request_create(
-                phone=request.POST.get("phone", ""),
-                address=request.POST.get("address", ""),
-                description=request.POST.get("description", ""),
-                contact_name=request.POST.get("name", ""),
-                client_ip=request.META.get("REMOTE_ADDR"),
-            )
-        except DomainError as exc:
-            return render(
-                request, "bookings/help_now.html", {"error": str(exc.message), "form": request.POST}
-            )
-        if urgent.status == UrgentStatus.QUEUED:  # a held one waits for an agent's call (urgent_confirm)
-            from fairdesk.dispatch.services import urgent_assign
-
-            urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
-        return redirect("bookings:urgent", reference=urgent.reference)
-    return render(request, "bookings/help_now.html", {"form": {}})
-
-
-def urgent_status(request, reference: str):
-    urgent = selectors.urgent_by_reference(reference=reference)
-    if urgent is None:
-        raise Http404
-    from fairdesk.dispatch.selectors import current_job_for_urgent, live_eta
-    from fairdesk.dispatch.services import PROMISE_MINUTES
-
-    events = events_for(subject_type="bookings.urgentrequest", subject_id=urgent.pk)
-    job = current_job_for_urgent(urgent=urgent)
-    context = {"urgent": urgent, "events": events, "job": job, "promise": PROMISE_MINUTES}
-    if job is not None:
-        context["technician_phone"] = mask_phone(job.technician.user.phone)
-        live = live_eta(job=job)
-        if live is not None:
-            context["live_arrival"], context["live_position_at"] = live
-    return render(request, "bookings/urgent.html", context)
-
-
 def _int(value: str | None) -> int:
     """A number from a form; anything else is 0, which no row has (the service then says what is wrong)."""
     try:
@@ -270,10 +228,8 @@ def _hotline_url(phone: str, **params: str) -> str:
 def hotline(request):
     """The agent's console: who is calling, their history, and the same booking rules as self-service."""
     phone_input = request.GET.get("phone", "").strip()
-    context: dict = {"phone_input": phone_input, "urgent": selectors.urgent_open()[:20]}
+    context: dict = {"phone_input": phone_input, "panels": console.panels(request)}
     if phone_input:
-        from django.core.exceptions import ValidationError
-
         try:
             e164 = normalize_phone(phone_input)
         except ValidationError as exc:
@@ -340,20 +296,3 @@ def hotline_note(request):
     except DomainError as exc:
         return error_page(request, exc, back=_hotline_url(request.POST.get("phone", "")))
     return redirect(_hotline_url(customer.phone))
-
-
-@page_requires(permissions.CONFIRM_EMERGENCY)
-@require_POST
-def hotline_urgent_confirm(request, reference: str):
-    """An agent called back a held emergency and found it genuine: it goes to dispatch now. Back to the
-    hotline console (a dispatcher, who may confirm too but has no console, to the dispatch board)."""
-    on_hotline = permissions.has(request.user, permissions.HOTLINE)
-    console = reverse("bookings:hotline") if on_hotline else reverse("dispatch:board")
-    try:
-        urgent = services.urgent_confirm(reference=reference, actor=request.user)
-    except DomainError as exc:
-        return error_page(request, exc, back=console)
-    from fairdesk.dispatch.services import urgent_assign
-
-    urgent_assign(urgent=urgent)
-    return redirect(console + "?" + urlencode({"confirmed": urgent.reference}))

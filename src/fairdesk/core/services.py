@@ -27,7 +27,10 @@ def event_record(
     payload = decl.validate(payload)
     kind = decl.kind
     if subject is not None:
-        subject_type = subject._meta.label_lower
+        # A model that moved between apps keeps the subject type its events were first written under
+        # (`event_subject_type`: dispatch.UrgentRequest says "bookings.urgentrequest"), so old and new rows
+        # read alike.
+        subject_type = getattr(subject, "event_subject_type", "") or subject._meta.label_lower
         subject_id = subject.pk
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

@@ -8,9 +8,17 @@ class DispatchConfig(AppConfig):
     verbose_name = _("调度")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot be imported before the app registry is ready.
+        from fairdesk.bookings import capacity, console
         from fairdesk.core import periodic
         from fairdesk.dispatch.planning import nightly_plan_if_due
+        from fairdesk.dispatch.selectors import visit_capacity
         from fairdesk.dispatch.services import offers_expire
+        from fairdesk.dispatch.views import hotline_urgent_panel
 
         periodic.register("dispatch.offers_expire", offers_expire)
         periodic.register("dispatch.nightly_plan", nightly_plan_if_due)
+        # bookings reacts to dispatch only through its hooks: new slots take the shifts' capacity, the hotline
+        # console shows the emergencies waiting for a call-back.
+        capacity.provider_register("dispatch.shifts", visit_capacity)
+        console.panel_register("dispatch.urgent", hotline_urgent_panel)

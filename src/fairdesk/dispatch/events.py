@@ -68,6 +68,20 @@ URGENT_NO_TECHNICIAN = declare(
     description="No technician could be offered an urgent request (it stays queued).",
     label=_("暂无空闲技师"),
 )
+URGENT_ASSIGNED = declare(
+    "urgent.assigned",
+    app="dispatch",
+    description="An urgent request went from queued (or held) to assigned: its first job was offered.",
+    payload={**_STEP, "job": "int"},
+    label=_("已派单"),
+)
+URGENT_CLOSED = declare(
+    "urgent.closed",
+    app="dispatch",
+    description="An urgent request was closed: its job is done.",
+    payload={**_STEP, "job": "int"},
+    label=_("报修已关闭"),
+)
 JOB_ACCEPTED = declare(
     "job.accepted",
     app="dispatch",

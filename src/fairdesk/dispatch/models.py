@@ -4,7 +4,64 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.bookings.models import reference_validator
 from fairdesk.core import clock
+
+
+class UrgentStatus(models.TextChoices):
+    # Over a limit (too many from one phone or one client address): stored, never dropped, but no technician
+    # is offered and no SMS is sent until a hotline agent has called back and confirmed it.
+    HELD = "held", _("等待热线人员确认")
+    QUEUED = "queued", _("已排队，等待派单")  # created or confirmed; dispatch offers it to a technician
+    ASSIGNED = "assigned", _("已派单")  # a technician has (or is being offered) the job
+    CLOSED = "closed", _("已关闭")  # the job is done; final
+
+
+# Which status may follow which (dispatch.services.urgent_move refuses anything else). ASSIGNED → ASSIGNED is
+# a re-offer (declined, expired or a dispatcher's override): no change, no event. A dispatcher may send a
+# technician to a held or queued request at once.
+URGENT_TRANSITIONS = {
+    UrgentStatus.HELD: {UrgentStatus.QUEUED, UrgentStatus.ASSIGNED},
+    UrgentStatus.QUEUED: {UrgentStatus.ASSIGNED},
+    UrgentStatus.ASSIGNED: {UrgentStatus.ASSIGNED, UrgentStatus.CLOSED},
+}
+
+
+class UrgentRequest(models.Model):
+    """Need help now: created at once, before any verification, so nobody waits for a code.
+
+    Moved here from bookings (dispatch owns emergencies); its table keeps the name it was created with, and
+    its events keep their subject type, so rows written before the move read the same."""
+
+    # core.services.event_record writes this as the events' subject_type (old events say so too).
+    event_subject_type = "bookings.urgentrequest"
+
+    reference = models.CharField(_("编号"), max_length=8, unique=True, validators=[reference_validator])
+    phone = models.CharField(_("手机号"), max_length=16)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    address = models.CharField(_("地址"), max_length=200)
+    description = models.CharField(_("情况说明"), max_length=300, blank=True)
+    division = models.ForeignKey("regions.Division", verbose_name=_("区划"), on_delete=models.PROTECT)
+    station = models.ForeignKey(
+        "regions.Station", verbose_name=_("服务网点"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=UrgentStatus.choices, default=UrgentStatus.QUEUED
+    )
+    # Where the request came from (the web client's address), to limit floods from one place.
+    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    # Why it was held for a person to confirm: "phone" or "address" (the limit reached); empty otherwise.
+    held_reason = models.CharField(_("待确认原因"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
+
+    class Meta:
+        db_table = "bookings_urgentrequest"
+        verbose_name = _("紧急报修")
+        verbose_name_plural = _("紧急报修")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class TechStatus(models.TextChoices):
@@ -83,7 +140,7 @@ class Job(models.Model):
     """One technician's part in an urgent request. The promise and the real arrival are both kept, so the
     30-minute on-time rate is measured, not claimed."""
 
-    urgent = models.ForeignKey("bookings.UrgentRequest", on_delete=models.PROTECT, related_name="jobs")
+    urgent = models.ForeignKey(UrgentRequest, on_delete=models.PROTECT, related_name="jobs")
     technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="jobs")
     status = models.CharField(_("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.OFFERED)
     eta_minutes = models.PositiveIntegerField(_("预计分钟"))

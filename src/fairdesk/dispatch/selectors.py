@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from fairdesk.dispatch.models import Job, JobStatus, Technician
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from fairdesk.bookings.models import BookingStatus
+from fairdesk.core import clock
+from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician, UrgentRequest, UrgentStatus, VisitPlan
+from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 
 
 def technician_for_user(*, user) -> Technician | None:
@@ -20,11 +28,6 @@ def live_eta(*, job: Job):
     """The arrival estimated from the technician's last reported position, when they reported it after the
     job was offered and are not there yet; otherwise None (the promise made at assignment stands).
     Returns (arrival, position time)."""
-    import datetime as dt
-
-    from fairdesk.core import clock
-    from fairdesk.dispatch.travel import DEFAULT_TRAVEL
-
     tech = job.technician
     if job.status not in {JobStatus.ACCEPTED, JobStatus.EN_ROUTE} or tech.position_at < job.offered_at:
         return None
@@ -47,8 +50,6 @@ def current_job_for_urgent(*, urgent) -> Job | None:
 
 def station_day(*, station, day):
     """Technicians of a station with their planned visits for a day (for the dispatcher board)."""
-    from fairdesk.dispatch.models import VisitPlan
-
     technicians = list(Technician.objects.filter(station=station).select_related("user").order_by("pk"))
     plans = (
         VisitPlan.objects.filter(technician__station=station, day=day)
@@ -61,9 +62,27 @@ def station_day(*, station, day):
     return [(t, by_tech.get(t.pk, [])) for t in technicians]
 
 
-def urgent_waiting():
-    from fairdesk.bookings.models import UrgentRequest, UrgentStatus
+def urgent_by_reference(*, reference: str) -> UrgentRequest | None:
+    return (
+        UrgentRequest.objects.select_related("station", "division")
+        .filter(reference=reference.upper())
+        .first()
+    )
 
+
+def urgent_open() -> QuerySet[UrgentRequest]:
+    """Emergencies waiting on the hotline console: those held for an agent to confirm first, then queued."""
+    held_first = Case(
+        When(status=UrgentStatus.HELD, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        UrgentRequest.objects.filter(status__in=[UrgentStatus.HELD, UrgentStatus.QUEUED])
+        .select_related("station")
+        .order_by(held_first, "created_at")
+    )
+
+
+def urgent_waiting() -> QuerySet[UrgentRequest]:
     return (
         UrgentRequest.objects.exclude(status=UrgentStatus.CLOSED)
         .select_related("station", "division")
@@ -72,9 +91,6 @@ def urgent_waiting():
 
 
 def planned_visits_today(*, technician, day):
-    from fairdesk.bookings.models import BookingStatus
-    from fairdesk.dispatch.models import VisitPlan
-
     return list(
         VisitPlan.objects.filter(technician=technician, day=day)
         .exclude(booking__status=BookingStatus.CANCELLED)
@@ -96,11 +112,8 @@ def colleagues_of(*, technician: Technician) -> list[Technician]:
 def visit_capacity(*, station, windows: list[tuple]) -> list[int] | None:
     """How many booked visits each (start, end) window of a station can take from its technicians' shifts:
     each technician contributes the minutes their shifts overlap the window ÷ FAIRDESK_MINUTES_PER_VISIT.
-    None when the station has no shifts at all (the schedule's fixed capacity applies)."""
-    from django.conf import settings
-
-    from fairdesk.dispatch.models import Shift
-
+    None when the station has no shifts at all (the schedule's fixed capacity applies). Registered as
+    bookings' capacity provider (DispatchConfig.ready), so new slots take it without bookings importing us."""
     if not windows:
         return []
     if not Shift.objects.filter(technician__station=station).exists():

@@ -6,17 +6,34 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts import permissions
+from fairdesk.accounts.models import User
+from fairdesk.accounts.phone import phone_or_invalid
+from fairdesk.bookings.errors import IllegalTransition, NotCovered
+from fairdesk.bookings.services import reference_new
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
 from fairdesk.dispatch import events
 from fairdesk.dispatch.assignment import TechnicianIndex, TechState
-from fairdesk.dispatch.models import JOB_TRANSITIONS, Job, JobStatus, Shift, Technician, TechStatus
+from fairdesk.dispatch.models import (
+    JOB_TRANSITIONS,
+    URGENT_TRANSITIONS,
+    Job,
+    JobStatus,
+    Shift,
+    Technician,
+    TechStatus,
+    UrgentRequest,
+    UrgentStatus,
+)
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+from fairdesk.regions.services import coverage_lookup
 
 PROMISE_MINUTES = 30
 TYPICAL_JOB = dt.timedelta(minutes=45)
@@ -61,13 +78,126 @@ def _index(
     return index
 
 
+# Emergencies are never refused for coming too often: over either limit the request is stored but HELD for a
+# hotline agent to call back and confirm (no technician offer, no SMS until then). A flood from one phone or
+# one address reaches a person instead of every technician nearby.
+URGENT_LIMIT_WINDOW = dt.timedelta(hours=1)
+URGENT_LIMIT_PER_PHONE = 3
+URGENT_LIMIT_PER_ADDRESS = 5  # generous: carrier NAT puts many phones behind one address
+
+
+@transaction.atomic
+def urgent_request_create(
+    *,
+    phone: str,
+    address: str,
+    description: str = "",
+    contact_name: str = "",
+    client_ip: str | None = None,
+) -> UrgentRequest:
+    """Queue an emergency at once (or hold it for a person to confirm, over a limit). Coverage is checked (an
+    uncovered address gets the national hotline)."""
+    e164 = phone_or_invalid(phone)
+    try:
+        validate_ipv46_address(client_ip or "")
+    except ValidationError:
+        client_ip = None
+    coverage, _resolution = coverage_lookup(address=address)
+    if not coverage.covered:
+        raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    since = clock.now() - URGENT_LIMIT_WINDOW
+    recent = UrgentRequest.objects.filter(created_at__gte=since)
+    held_reason = ""
+    if recent.filter(phone=e164).count() >= URGENT_LIMIT_PER_PHONE:
+        held_reason = "phone"
+    elif client_ip and recent.filter(client_ip=client_ip).count() >= URGENT_LIMIT_PER_ADDRESS:
+        held_reason = "address"
+    request = UrgentRequest.objects.create(
+        reference=reference_new(),
+        phone=e164,
+        contact_name=contact_name.strip()[:64],
+        address=address.strip()[:200],
+        description=description.strip()[:300],
+        division=coverage.division,
+        station=coverage.station,
+        client_ip=client_ip,
+        status=UrgentStatus.HELD if held_reason else UrgentStatus.QUEUED,
+        held_reason=held_reason,
+    )
+    event_record(
+        kind=events.URGENT_CREATED,
+        subject=request,
+        actor_label="customer",
+        payload={"old_status": None, "new_status": request.status, "station": request.station_id},
+    )
+    if held_reason:
+        event_record(
+            kind=events.URGENT_HELD,
+            subject=request,
+            actor_label="system",
+            payload={"reason": held_reason, "station": request.station_id},
+        )
+    return request
+
+
+@transaction.atomic
+def urgent_confirm(*, reference: str, actor: User) -> UrgentRequest:
+    """A hotline agent called the customer back: the held emergency is genuine and goes to dispatch now (the
+    caller then assigns a technician, as for any new emergency)."""
+    permissions.require(actor, permissions.CONFIRM_EMERGENCY)
+    urgent = UrgentRequest.objects.select_for_update().filter(reference=reference.strip().upper()).first()
+    if urgent is None:
+        raise NotFound(_("没有找到这个紧急报修。"))
+    if urgent.status != UrgentStatus.HELD:
+        raise IllegalTransition(
+            _("这个报修已经是“%(status)s”，无需确认。") % {"status": urgent.get_status_display()}
+        )
+    old_status, urgent.status = urgent.status, UrgentStatus.QUEUED
+    urgent.save(update_fields=["status"])
+    event_record(
+        kind=events.URGENT_CONFIRMED,
+        subject=urgent,
+        actor=actor,
+        payload={
+            "old_status": old_status,
+            "new_status": urgent.status,
+            "reason": urgent.held_reason,
+            "station": urgent.station_id,
+        },
+    )
+    return urgent
+
+
+def urgent_move(*, urgent: UrgentRequest, to: str, job: Job, actor=None) -> None:
+    """The request follows its jobs: assigned when one is offered, closed when one is done. Guarded by
+    URGENT_TRANSITIONS under a row lock (a closed request is never reopened) and recorded with the old and
+    new status; a re-offer of an assigned request changes nothing and records nothing. Called inside the
+    caller's transaction."""
+    current = UrgentRequest.objects.select_for_update().filter(pk=urgent.pk).values_list("status", flat=True)
+    old_status = current.first()
+    if to not in URGENT_TRANSITIONS.get(old_status, set()):
+        raise IllegalTransition(
+            _("这个报修已经是“%(status)s”，不能这样操作。")
+            % {"status": UrgentStatus(old_status).label if old_status else "?"}
+        )
+    urgent.status = to
+    if old_status == to:
+        return
+    UrgentRequest.objects.filter(pk=urgent.pk).update(status=to)
+    event_record(
+        kind=events.URGENT_ASSIGNED if to == UrgentStatus.ASSIGNED else events.URGENT_CLOSED,
+        subject=urgent,
+        actor=actor,
+        actor_label="" if actor else "dispatch",
+        payload={"old_status": old_status, "new_status": to, "job": job.pk},
+    )
+
+
 @transaction.atomic
 def urgent_assign(
     *, urgent, skill: str = "locks", exclude: frozenset[int] = frozenset(), actor=None
 ) -> Job | None:
     """Offer the request to the technician fairdesk's policy picks (see assignment.choose)."""
-    from fairdesk.bookings.services import urgent_mark_assigned
-
     now = clock.now()
     division = urgent.division
     lat, lng = division.lat, division.lng
@@ -89,7 +219,7 @@ def urgent_assign(
         promised_at=now + dt.timedelta(minutes=eta),
         respond_by=now + dt.timedelta(minutes=settings.FAIRDESK_OFFER_MINUTES),
     )
-    urgent_mark_assigned(urgent=urgent)
+    urgent_move(urgent=urgent, to=UrgentStatus.ASSIGNED, job=job, actor=actor)
     event_record(
         kind=events.URGENT_OFFERED,
         subject=urgent,
@@ -203,9 +333,7 @@ def job_advance(*, job_id: int, actor, to: str) -> Job:
         },
     )
     if to == JobStatus.DONE:
-        from fairdesk.bookings.services import urgent_mark_closed
-
-        urgent_mark_closed(urgent=job.urgent)
+        urgent_move(urgent=job.urgent, to=UrgentStatus.CLOSED, job=job, actor=actor)
     return job
 
 
@@ -353,8 +481,6 @@ def slots_recount(*, station, actor=None) -> int:
 @transaction.atomic
 def urgent_override(*, urgent, technician: Technician, actor) -> Job:
     """A dispatcher sends a specific technician: the current offer or job is marked reassigned."""
-    from fairdesk.bookings.services import urgent_mark_assigned
-
     now = clock.now()
     replaced = []
     for job in Job.objects.select_for_update().filter(urgent=urgent, status__in=ACTIVE[:3]):
@@ -377,7 +503,7 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
         promised_at=now + dt.timedelta(minutes=eta),
         respond_by=now + dt.timedelta(minutes=settings.FAIRDESK_OFFER_MINUTES),
     )
-    urgent_mark_assigned(urgent=urgent)
+    urgent_move(urgent=urgent, to=UrgentStatus.ASSIGNED, job=job, actor=actor)
     event_record(
         kind=events.URGENT_REASSIGNED,
         subject=urgent,

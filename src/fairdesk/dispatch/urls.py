@@ -13,4 +13,10 @@ urlpatterns = [
     path("dispatch/", views.board, name="board"),
     path("dispatch/plan/", views.board_plan, name="board_plan"),
     path("dispatch/assign/", views.board_assign, name="board_assign"),
+    # Emergencies (moved from bookings; the same addresses).
+    path("help-now/", views.help_now, name="help_now"),
+    path("help-now/<str:reference>/", views.urgent_status, name="urgent"),
+    path(
+        "hotline/urgent/<str:reference>/confirm/", views.hotline_urgent_confirm, name="hotline_urgent_confirm"
+    ),
 ]

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from html import escape
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,8 +17,12 @@ from fairdesk.accounts.phone import mask_phone
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page
+from fairdesk.core.selectors import events_for
 from fairdesk.dispatch import selectors, services
-from fairdesk.dispatch.models import JobStatus, VisitStatus
+from fairdesk.dispatch.models import JobStatus, Technician, UrgentRequest, UrgentStatus, VisitStatus
+from fairdesk.dispatch.planning import station_plan_day
+from fairdesk.plans.selectors import plan_badges
+from fairdesk.regions.models import Station
 
 
 def _pk(value) -> int:
@@ -38,8 +48,6 @@ def technician_home(request):
     visits = selectors.planned_visits_today(technician=technician, day=today)
     for visit in visits:
         visit.masked_phone = mask_phone(visit.booking.customer.phone)
-    from fairdesk.plans.selectors import plan_badges
-
     badges = plan_badges(phones=[j.urgent.phone for j in jobs] + [v.booking.customer.phone for v in visits])
     for job in jobs:
         job.plan_badge = badges.get(job.urgent.phone, "")
@@ -109,8 +117,6 @@ def job_note(request, job_id: int):
 @page_requires(permissions.TECHNICIAN)
 @require_POST
 def job_handover(request, job_id: int):
-    from fairdesk.dispatch.models import Technician
-
     colleague = Technician.objects.filter(pk=_pk(request.POST.get("to"))).first()
     if colleague is None:
         raise Http404
@@ -142,8 +148,6 @@ def position(request):
 def _timeline_svg(rows, day_start) -> str:
     """One row per technician between 08:00 and 20:00: travel to each visit as a thin striped bar, the visit
     as a full bar (coloured by its status), waiting time as the gaps between."""
-    from html import escape
-
     width, row_h, left = 720, 34, 90
     span = 12 * 60
     parts = [f'<svg class="timeline-svg" viewBox="0 0 {width} {row_h * max(len(rows), 1) + 24}" role="img">']
@@ -182,8 +186,6 @@ def _timeline_svg(rows, day_start) -> str:
 
 def _map_svg(technicians, visits, urgent) -> str:
     """Technicians (blue), planned visits (green) and open emergencies (orange) around a station, to scale."""
-    from html import escape
-
     points = [(t.lat, t.lng, "tech", t.user.name) for t in technicians]
     points += [(p.booking.division.lat, p.booking.division.lng, "visit", p.booking.reference) for p in visits]
     points += [(u.division.lat, u.division.lng, "urgent", u.reference) for u in urgent]
@@ -210,11 +212,6 @@ def _map_svg(technicians, visits, urgent) -> str:
 @page_requires(permissions.DISPATCH)
 def board(request):
     """The dispatcher's board: urgent requests waiting on top, then a station's day per technician."""
-    import datetime as dt
-
-    from fairdesk.dispatch.models import Technician
-    from fairdesk.regions.models import Station
-
     zone = clock.local_zone()
     today = clock.now().astimezone(zone).date()
     try:
@@ -250,11 +247,6 @@ def board(request):
 @page_requires(permissions.DISPATCH)
 @require_POST
 def board_plan(request):
-    import datetime as dt
-
-    from fairdesk.dispatch.planning import station_plan_day
-    from fairdesk.regions.models import Station
-
     station = Station.objects.filter(pk=_pk(request.POST.get("station"))).first()
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
@@ -269,12 +261,66 @@ def board_plan(request):
 @page_requires(permissions.DISPATCH)
 @require_POST
 def board_assign(request):
-    from fairdesk.bookings.selectors import urgent_by_reference
-    from fairdesk.dispatch.models import Technician
-
-    urgent = urgent_by_reference(reference=request.POST.get("reference", ""))
+    urgent = selectors.urgent_by_reference(reference=request.POST.get("reference", ""))
     technician = Technician.objects.filter(pk=_pk(request.POST.get("technician"))).first()
     if urgent is None or technician is None:
         raise Http404
     services.urgent_override(urgent=urgent, technician=technician, actor=request.user)
     return redirect("dispatch:board")
+
+
+def help_now(request):
+    """Need help now: no sign-in, no code; a queued request is offered to a technician at once."""
+    if request.method == "POST":
+        try:
+            urgent = services.urgent_request_create(
+                phone=request.POST.get("phone", ""),
+                address=request.POST.get("address", ""),
+                description=request.POST.get("description", ""),
+                contact_name=request.POST.get("name", ""),
+                client_ip=request.META.get("REMOTE_ADDR"),
+            )
+        except DomainError as exc:
+            return render(
+                request, "dispatch/help_now.html", {"error": str(exc.message), "form": request.POST}
+            )
+        if urgent.status == UrgentStatus.QUEUED:  # a held one waits for an agent's call (urgent_confirm)
+            services.urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
+        return redirect("dispatch:urgent", reference=urgent.reference)
+    return render(request, "dispatch/help_now.html", {"form": {}})
+
+
+def urgent_status(request, reference: str):
+    urgent = selectors.urgent_by_reference(reference=reference)
+    if urgent is None:
+        raise Http404
+    events = events_for(subject_type=UrgentRequest.event_subject_type, subject_id=urgent.pk)
+    job = selectors.current_job_for_urgent(urgent=urgent)
+    context = {"urgent": urgent, "events": events, "job": job, "promise": services.PROMISE_MINUTES}
+    if job is not None:
+        context["technician_phone"] = mask_phone(job.technician.user.phone)
+        live = selectors.live_eta(job=job)
+        if live is not None:
+            context["live_arrival"], context["live_position_at"] = live
+    return render(request, "dispatch/urgent.html", context)
+
+
+def hotline_urgent_panel(request) -> str:
+    """The hotline console's emergencies (registered with bookings.console in DispatchConfig.ready)."""
+    urgent = selectors.urgent_open()[:20]
+    return render_to_string("dispatch/_hotline_urgent.html", {"urgent": urgent}, request=request)
+
+
+@page_requires(permissions.CONFIRM_EMERGENCY)
+@require_POST
+def hotline_urgent_confirm(request, reference: str):
+    """An agent called back a held emergency and found it genuine: it goes to dispatch now. Back to the
+    hotline console (a dispatcher, who may confirm too but has no console, to the dispatch board)."""
+    on_hotline = permissions.has(request.user, permissions.HOTLINE)
+    console = reverse("bookings:hotline") if on_hotline else reverse("dispatch:board")
+    try:
+        urgent = services.urgent_confirm(reference=reference, actor=request.user)
+    except DomainError as exc:
+        return error_page(request, exc, back=console)
+    services.urgent_assign(urgent=urgent)
+    return redirect(console + "?" + urlencode({"confirmed": urgent.reference}))

@@ -17,10 +17,10 @@ def world(settings, payment_sandbox, tmp_path):
     """Customer A with a booking, a subscription and an emergency served by the technician; one user per
     staff role with a password session and an API token."""
     from fairdesk.bookings.models import Slot
-    from fairdesk.bookings.services import booking_create, service_types_load_demo, urgent_request_create
+    from fairdesk.bookings.services import booking_create, service_types_load_demo
     from fairdesk.core import clock
     from fairdesk.dispatch.models import Job, Technician, VisitPlan
-    from fairdesk.dispatch.services import job_note_add
+    from fairdesk.dispatch.services import job_note_add, urgent_request_create
     from fairdesk.plans.demo import plans_load_demo
     from fairdesk.plans.models import Plan
     from fairdesk.plans.renewals import auto_renew_off_token

@@ -8,9 +8,10 @@ import pytest
 
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import api_token_create, staff_create
-from fairdesk.bookings.models import Booking, Slot, UrgentRequest
+from fairdesk.bookings.models import Booking, Slot
 from fairdesk.bookings.services import service_types_load_demo, slots_ensure_ahead
 from fairdesk.core.models import Event
+from fairdesk.dispatch.models import UrgentRequest
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
 

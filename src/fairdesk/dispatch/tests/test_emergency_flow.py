@@ -7,7 +7,6 @@ import pytest
 
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import staff_create
-from fairdesk.bookings.services import urgent_request_create
 from fairdesk.core import clock
 from fairdesk.core.models import Event
 from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician
@@ -18,6 +17,7 @@ from fairdesk.dispatch.services import (
     job_decline,
     offers_expire,
     urgent_assign,
+    urgent_request_create,
 )
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
@@ -94,11 +94,13 @@ def test_accept_to_done_records_the_real_arrival(team):
     ]
     assert kinds == [
         "urgent.created",
+        "urgent.assigned",
         "urgent.offered",
         "job.accepted",
         "job.en_route",
         "job.on_site",
         "job.done",
+        "urgent.closed",
     ]
 
 

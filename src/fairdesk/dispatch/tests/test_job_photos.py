@@ -11,10 +11,9 @@ from PIL import Image
 
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import staff_create
-from fairdesk.bookings.services import urgent_request_create
 from fairdesk.core import clock
 from fairdesk.dispatch.models import JobNote, Shift, Technician
-from fairdesk.dispatch.services import job_accept, job_note_add, urgent_assign
+from fairdesk.dispatch.services import job_accept, job_note_add, urgent_assign, urgent_request_create
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
 

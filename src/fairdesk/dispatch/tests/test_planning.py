@@ -80,10 +80,9 @@ def test_the_evening_run_happens_once():
 
 
 def test_the_dispatcher_board_plans_a_day_and_overrides_an_assignment(client, booked_day):
-    from fairdesk.bookings.services import urgent_request_create
     from fairdesk.core.models import Event
     from fairdesk.dispatch.models import Job, JobStatus
-    from fairdesk.dispatch.services import urgent_assign
+    from fairdesk.dispatch.services import urgent_assign, urgent_request_create
 
     station, _bookings = booked_day
     dispatcher = staff_create(
@@ -185,9 +184,13 @@ def test_slot_capacity_follows_the_shifts(booked_day):
 
 
 def test_the_customer_sees_an_eta_from_the_technicians_reported_position(booked_day):
-    from fairdesk.bookings.services import urgent_request_create
     from fairdesk.dispatch.selectors import live_eta
-    from fairdesk.dispatch.services import job_accept, technician_position, urgent_assign
+    from fairdesk.dispatch.services import (
+        job_accept,
+        technician_position,
+        urgent_assign,
+        urgent_request_create,
+    )
 
     with clock.frozen_at(T0):
         urgent = urgent_request_create(phone="13700000019", address="江苏省泰州市姜堰区人民路1号")

@@ -8,9 +8,8 @@ import pytest
 
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import staff_create
-from fairdesk.bookings.models import UrgentRequest, UrgentStatus
 from fairdesk.core.models import Event
-from fairdesk.dispatch.models import Job, Shift, Technician
+from fairdesk.dispatch.models import Job, Shift, Technician, UrgentRequest, UrgentStatus
 from fairdesk.notify.models import Message
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
