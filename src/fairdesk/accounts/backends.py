@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.utils.translation import gettext_lazy as _
 
-from fairdesk.accounts import events
+from fairdesk.accounts import events, permissions
 from fairdesk.core import clock
 
 WINDOW = dt.timedelta(minutes=15)
@@ -57,6 +57,18 @@ def _failures_since(*, account: str, address: str, since: dt.datetime) -> tuple[
 
 
 class ThrottledModelBackend(ModelBackend):
+    """Also answers the back office's permission questions from the role (accounts.permissions)."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if user_obj.is_active and permissions.back_office_view_allowed(user_obj, perm):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        if user_obj.is_active and permissions.back_office_app_visible(user_obj):
+            return True
+        return super().has_module_perms(user_obj, app_label)
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         from fairdesk.accounts.models import User
         from fairdesk.core.services import event_record

@@ -148,6 +148,20 @@ def may_read_job(user, technician_user_id: int) -> bool:
     return may_work_job(user, technician_user_id) or has(user, READ_JOBS)
 
 
+# ------------------------------------------------------------------------------------------- back office
+
+
+def back_office_view_allowed(user, perm: str) -> bool:
+    """In the Django admin, the auditor (and the manager) may view every record an audit needs; the role
+    grants no add, change or delete (those come only from permissions assigned to the account)."""
+    codename = perm.split(".", 1)[-1]
+    return codename.startswith("view_") and has(user, AUDIT)
+
+
+def back_office_app_visible(user) -> bool:
+    return has(user, AUDIT)
+
+
 # ------------------------------------------------------------------------------------------------- pages
 
 
