@@ -168,3 +168,15 @@ def test_the_channel_is_the_agent_for_staff_else_the_requests():
         assert events.channel_for(customer) == "api" and events.channel_for(agent) == "agent"
     finally:
         events.REQUEST_CHANNEL.reset(token)
+
+
+def test_every_timeline_label_has_an_english_translation():
+    from django.utils import translation
+
+    with translation.override("en"):
+        untranslated = [
+            decl.kind
+            for decl in events.catalogue()
+            if decl.label and any("\u3000" <= char <= "\u9fff" for char in str(decl.label))
+        ]
+    assert untranslated == []
