@@ -119,4 +119,4 @@ class PhoneCode(models.Model):
         verbose_name_plural = _("短信验证码")
 
     def __str__(self) -> str:
-        return f"{self.phone} {self.created_at:%H:%M:%S}"
+        return f"{self.phone} {clock.local(self.created_at):%H:%M:%S}"

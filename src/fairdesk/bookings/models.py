@@ -100,7 +100,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.station} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.station} {clock.local(self.start):%Y-%m-%d %H:%M}"
 
     @property
     def remaining(self) -> int:
@@ -160,4 +160,4 @@ class CallNote(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.customer} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.customer} {clock.local(self.created_at):%Y-%m-%d %H:%M}"

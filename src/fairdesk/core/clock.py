@@ -57,6 +57,11 @@ def demo_clock_forget() -> None:
     _offset_cache["read"] = 0.0
 
 
+def local(moment: dt.datetime) -> dt.datetime:
+    """A stored (UTC) moment in the business's time zone, for text people read (admin lists, __str__)."""
+    return moment.astimezone(local_zone())
+
+
 def local_zone() -> zoneinfo.ZoneInfo:
     """The business's display time zone (settings.TIME_ZONE); customers may have their own."""
     from django.conf import settings

@@ -48,7 +48,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.subject_type}:{self.subject_id}"
+        return f"{clock.local(self.at):%Y-%m-%d %H:%M:%S} {self.kind} {self.subject_type}:{self.subject_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

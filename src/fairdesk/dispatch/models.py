@@ -113,7 +113,7 @@ class Shift(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.technician} {self.start:%m-%d %H:%M}"
+        return f"{self.technician} {clock.local(self.start):%m-%d %H:%M}"
 
 
 class JobStatus(models.TextChoices):
@@ -247,4 +247,4 @@ class JobNote(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"{self.job} {self.created_at:%H:%M}"
+        return f"{self.job} {clock.local(self.created_at):%H:%M}"

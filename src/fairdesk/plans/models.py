@@ -353,4 +353,4 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["customer", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.get_kind_display()} {format_fen(self.amount_fen)}"
+        return f"{clock.local(self.at):%Y-%m-%d} {self.get_kind_display()} {format_fen(self.amount_fen)}"
