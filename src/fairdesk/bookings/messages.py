@@ -1,4 +1,5 @@
-"""What customers are told about their bookings, in their language and time zone, on their channels.
+"""What customers are told about their bookings, in their language and time zone, on the channels they
+chose (through `notify.services.customer_messages_build`, like every app's messages.py).
 
 Messages are written in the same transaction as the change (an outbox): if the booking commits, so do its
 messages; the notify worker sends them.
@@ -38,19 +39,15 @@ def _send(booking: Booking, kind: str, text: str, *, due_at: dt.datetime | None 
     if channels is None:  # looked up once per booking change, not once per message
         channels = booking._notify_channels = _channels(booking)
     pending = booking.__dict__.setdefault("_notify_pending", [])
-    for channel, recipient in channels:
-        pending.append(
-            notify.message_build(
-                channel=channel,
-                recipient=recipient,
-                kind=kind,
-                body=text,
-                due_at=due_at,
-                title=text[:60],
-                subject_type=SUBJECT,
-                subject_id=booking.pk,
-            )
-        )
+    pending += notify.customer_messages_build(
+        user=booking.customer,
+        channels=channels,
+        kind=kind,
+        body=text,
+        due_at=due_at,
+        subject_type=SUBJECT,
+        subject_id=booking.pk,
+    )
 
 
 def _flush(booking: Booking) -> None:

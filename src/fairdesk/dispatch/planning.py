@@ -5,16 +5,12 @@ booked slot)."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
-from fairdesk.dispatch import events
+from fairdesk.dispatch import events, messages
 from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan, VisitStatus
 from fairdesk.dispatch.planner import PlanningProblem, Visit, plan
 from fairdesk.dispatch.planner import Technician as PlannerTechnician
@@ -121,7 +117,7 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
                     travel_minutes=round(travel(previous, visits[visit_index].place), 1),
                 )
                 previous = visits[visit_index].place
-                _tell_customer(booking, window_start, window_end)
+                messages.visit_window(booking, start=window_start, end=window_end)
                 planned += 1
         summary = {
             "station": station.name,
@@ -141,26 +137,6 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
             },
         )
     return summary
-
-
-def _tell_customer(booking, start: dt.datetime, end: dt.datetime) -> None:
-    from fairdesk.notify.services import message_schedule
-
-    zone = zoneinfo.ZoneInfo(booking.customer.time_zone or settings.TIME_ZONE)
-    with translation.override(booking.customer.language):
-        body = _("【fairdesk】明天的上门时间已排好：%(start)s–%(end)s 之间到达，预约号 %(ref)s。") % {
-            "start": f"{start.astimezone(zone):%H:%M}",
-            "end": f"{end.astimezone(zone):%H:%M}",
-            "ref": booking.reference,
-        }
-    message_schedule(
-        channel="sms",
-        recipient=booking.customer.phone,
-        kind="visit_window",
-        body=body,
-        subject_type="bookings.booking",
-        subject_id=booking.pk,
-    )
 
 
 def day_plan_all(*, day: dt.date, seconds: float = 2.0, actor=None) -> list[dict]:

@@ -19,7 +19,7 @@ from fairdesk.bookings.services import reference_new
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
-from fairdesk.dispatch import events
+from fairdesk.dispatch import events, messages
 from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     JOB_TRANSITIONS,
@@ -600,8 +600,6 @@ def job_note_add(*, job_id: int, actor, text: str = "", photo=None):
 @transaction.atomic
 def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
     """Hand a job to a colleague: they get it with its promise and notes; the customer is told who comes."""
-    from fairdesk.notify.services import message_schedule
-
     if not reason.strip():
         raise DomainError(_("请写明转交原因。"), code="reason_required")
     job = _locked_job(job_id, actor)
@@ -637,15 +635,6 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
         actor=actor,
         payload={"from": job.pk, "to": new.pk, "technician": to.pk, "reason": reason.strip()[:200]},
     )
-    message_schedule(
-        channel="sms",
-        recipient=job.urgent.phone,
-        kind="job_handed_over",
-        urgent=True,
-        body=_("【fairdesk】您的报修 %(ref)s 改由 %(name)s 上门，承诺时间不变。")
-        % {"ref": job.urgent.reference, "name": to.given_name},
-        subject_type="bookings.urgentrequest",
-        subject_id=job.urgent.pk,
-    )
+    messages.job_handed_over(job, to=to)
     _tell_technician(new)
     return new

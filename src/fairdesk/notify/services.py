@@ -113,6 +113,54 @@ def messages_schedule_many(messages: list[Message]) -> list[Message]:
     return Message.objects.bulk_create(messages)
 
 
+def customer_messages_build(
+    *,
+    user,
+    kind: str,
+    body: str,
+    channels: list[tuple[str, str]] | None = None,
+    sms_to: str = "",
+    due_at: dt.datetime | None = None,
+    urgent: bool = False,
+    subject_type: str = "",
+    subject_id: str | int = "",
+) -> list[Message]:
+    """THE way anything tells a customer something: one message on each channel the customer chose
+    (`notify.selectors.channels_for`: SMS unless they turned it off for email or push; never nobody). Every
+    app's messages.py goes through here (or `customer_notify`); `channels` lets a caller pass the pairs it
+    already looked up for this customer. Not for one-time codes: those verify the phone, always SMS.
+
+    `sms_to` is the one written exception, for emergencies: an SMS to that number (the one given for the
+    emergency) whatever the choice, plus the customer's other chosen channels when `user` is known."""
+    from fairdesk.notify.selectors import channels_for
+
+    if user is None:
+        pairs: list[tuple[str, str]] = []
+    else:
+        pairs = list(channels if channels is not None else channels_for(user=user))
+    if sms_to:
+        pairs = [("sms", sms_to)] + [(c, r) for c, r in pairs if c != Channel.SMS]
+    return [
+        message_build(
+            channel=channel,
+            recipient=recipient,
+            kind=kind,
+            body=body,
+            due_at=due_at,
+            urgent=urgent,
+            title=body[:60],
+            subject_type=subject_type,
+            subject_id=subject_id,
+        )
+        for channel, recipient in pairs
+    ]
+
+
+def customer_notify(**fields) -> list[Message]:
+    """Schedule a customer message on their chosen channels (see `customer_messages_build` for the fields)."""
+    return messages_schedule_many(customer_messages_build(**fields))
+
+
 def messages_cancel(*, subject_type: str, subject_id: str | int, kinds: list[str] | None = None) -> int:
     """Cancel what has not been sent yet (e.g. reminders of a cancelled booking)."""
     pending = Message.objects.filter(

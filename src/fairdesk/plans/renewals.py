@@ -7,14 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.events import channel_for
-from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
-from fairdesk.plans import events, selectors
+from fairdesk.plans import events, messages, selectors
 from fairdesk.plans.ledger import account_lock, account_save, payment_collect, period_close, period_start
 from fairdesk.plans.models import (
     PlanAccount,
@@ -49,28 +46,9 @@ def auto_renew_apply(sub: Subscription, on: bool, actor) -> None:
 
 
 def _renewal_notice(sub: Subscription) -> None:
-    from fairdesk.notify.services import message_schedule
-
     terms = selectors.plan_settings()
     price = selectors.price_for_renewal(subscription=sub, notice_days=terms.renewal_notice_days)
-    customer = sub.customer
-    with translation.override(customer.language or "zh-hans"):
-        body = _(
-            "【fairdesk】您的%(plan)s将于 %(date)s 自动续费 %(amount)s。不想续费？点此一键关闭：%(url)s"
-        ) % {
-            "plan": sub.plan.display_name,
-            "date": sub.period_end.astimezone(clock.local_zone()).strftime("%Y-%m-%d"),
-            "amount": format_fen(price.amount_fen),
-            "url": auto_renew_off_url(sub),
-        }
-    message_schedule(
-        channel="sms",
-        recipient=customer.phone,
-        kind="renewal_notice",
-        body=body,
-        subject_type="plans.subscription",
-        subject_id=sub.pk,
-    )
+    messages.renewal_notice(sub, price=price, off_url=auto_renew_off_url(sub))
     sub.renewal_notice_at, sub.renewal_price = clock.now(), price
     event_record(
         kind=events.SUBSCRIPTION_RENEWAL_NOTICE,
@@ -147,8 +125,6 @@ def subscription_renew(*, subscription_id: int) -> int:
 def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
     """Close the ended period; start the next one (scheduled change, or auto-renew after notice) or end.
     Returns whether the subscription goes on."""
-    from fairdesk.notify.services import message_schedule
-
     end = sub.period_end
     period_close(account, sub, end)
     terms = selectors.plan_settings()
@@ -190,19 +166,7 @@ def _renew_once(account: PlanAccount, sub: Subscription) -> bool:
         event_record(
             kind=events.SUBSCRIPTION_ENDED, subject=sub, actor_label="plans", payload={"reason": reason}
         )
-        with translation.override(sub.customer.language or "zh-hans"):
-            body = _("【fairdesk】您的%(plan)s已于 %(date)s 到期结束，没有续费扣款。") % {
-                "plan": sub.plan.display_name,
-                "date": end.astimezone(clock.local_zone()).strftime("%Y-%m-%d"),
-            }
-        message_schedule(
-            channel="sms",
-            recipient=sub.customer.phone,
-            kind="plan_ended",
-            body=body,
-            subject_type="plans.subscription",
-            subject_id=sub.pk,
-        )
+        messages.plan_ended(sub, end=end)
         return False
     changed = sub.pending_plan_id is not None
     period_start(account, sub, price, end)
