@@ -1,17 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from fairdesk.accounts.views import staff_login
 from fairdesk.api import api
 from fairdesk.dispatch.photos import job_photo
 
 admin.site.site_header = "fairdesk 后台"
 admin.site.site_title = "fairdesk"
+admin.site.login = staff_login  # one sign-in page (and one password throttle) for staff
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Job photos only through a view that checks who may see the job; MEDIA_ROOT is never served raw.
     path("tech/photos/<int:note_id>/", job_photo, name="job_photo"),
+    path("", include("fairdesk.accounts.urls")),
     path("", include("fairdesk.regions.urls")),
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),

@@ -38,7 +38,7 @@ TECHNICIAN = frozenset({Role.TECHNICIAN})
 MANAGE = frozenset({Role.MANAGER})
 AUDIT = frozenset({Role.AUDITOR, Role.MANAGER})
 
-STAFF_LOGIN_URL = "/admin/login/"
+STAFF_LOGIN_URL = "/staff/login/"
 
 
 class Forbidden(DomainError):
@@ -53,6 +53,20 @@ def staff_role(user) -> str | None:
     if user.is_superuser:
         return Role.MANAGER
     return user.role if user.role in STAFF_ROLES else None
+
+
+# Where each role starts its day (the staff sign-in page sends them there).
+STAFF_HOME = {
+    Role.AGENT: "/hotline/",
+    Role.DISPATCHER: "/dispatch/",
+    Role.TECHNICIAN: "/tech/",
+    Role.MANAGER: "/dispatch/",
+    Role.AUDITOR: "/admin/",
+}
+
+
+def staff_home(user) -> str:
+    return STAFF_HOME.get(staff_role(user), "/")
 
 
 def has(user, roles: frozenset) -> bool:

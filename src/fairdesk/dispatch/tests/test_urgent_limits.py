@@ -100,7 +100,7 @@ def test_only_hotline_and_dispatch_staff_may_confirm(client, team):
         help_now(client, "13700000001", address=f"198.51.100.{n + 1}")
     held = help_now(client, "13700000001")
     confirm = f"/hotline/urgent/{held.reference}/confirm/"
-    assert client.post(confirm).status_code == 302 and "/admin/login/" in client.post(confirm)["Location"]
+    assert client.post(confirm).status_code == 302 and "/staff/login/" in client.post(confirm)["Location"]
     auditor = staff_create(phone="13500000005", name="陈审计", role=Role.AUDITOR, password=PASSWORD)
     client.force_login(auditor)
     assert client.post(confirm).status_code == 403
