@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "fairdesk.core.context_processors.business",
+                "fairdesk.accounts.context_processors.staff",
             ],
         },
     },
@@ -106,6 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # Password sign-in limited per account and per client address (accounts/backends.py).
+LOGIN_URL = "/staff/login/"  # staff sign in on their own page; customers verify a phone instead
 AUTHENTICATION_BACKENDS = ["fairdesk.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
