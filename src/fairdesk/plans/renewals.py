@@ -30,6 +30,8 @@ def auto_renew_off_url(subscription: Subscription) -> str:
 
 
 def auto_renew_apply(sub: Subscription, on: bool, actor) -> None:
+    """Switch auto-renew on a subscription the caller has locked (`subscription_create`,
+    `subscription_auto_renew_set`); a fresh notice is owed after every switch."""
     terms = selectors.plan_settings()
     sub.auto_renew = on
     sub.renewal_notice_at = None
