@@ -17,6 +17,6 @@ STATION_CREATED = declare(
 SERVICE_AREA_ADDED = declare(
     "service_area.added",
     app="regions",
-    description="A station now covers a division (station id, division code; the address text is on the area).",
+    description="A station now covers a division (station id, division code; address text: on the area).",
     payload={"station": "int", "division": "code"},
 )
