@@ -10,7 +10,8 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models cannot be imported before the app registry is ready.
         from fairdesk.bookings import capacity, console
-        from fairdesk.core import periodic
+        from fairdesk.core import demo, periodic
+        from fairdesk.dispatch.demo import dispatch_load_demo
         from fairdesk.dispatch.planning import nightly_plan_if_due
         from fairdesk.dispatch.selectors import visit_capacity
         from fairdesk.dispatch.services import offers_expire
@@ -22,3 +23,4 @@ class DispatchConfig(AppConfig):
         # console shows the emergencies waiting for a call-back.
         capacity.provider_register("dispatch.shifts", visit_capacity)
         console.panel_register("dispatch.urgent", hotline_urgent_panel)
+        demo.register("dispatch.technicians", dispatch_load_demo)

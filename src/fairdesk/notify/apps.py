@@ -8,9 +8,15 @@ class NotifyConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot be imported before the app registry is ready.
+        from fairdesk.accounts import verification
         from fairdesk.core import chains, health
         from fairdesk.notify import selectors
+        from fairdesk.notify.services import message_schedule
         from fairdesk.notify.tasks import KIND, notify_tick
+
+        # accounts sends one-time codes through us without importing us (it is the lower app).
+        verification.code_sender_register(message_schedule)
 
         chains.register(
             KIND,

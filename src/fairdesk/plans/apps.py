@@ -8,7 +8,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("服务套餐")
 
     def ready(self) -> None:
-        from fairdesk.core import periodic
+        from fairdesk.core import demo, periodic
+        from fairdesk.plans.demo import plans_load_demo
         from fairdesk.plans.ledger import refunds_send
         from fairdesk.plans.reconcile import reconcile_job
         from fairdesk.plans.renewals import renewal_reminders_send, renewals_run
@@ -18,3 +19,9 @@ class PlansConfig(AppConfig):
         periodic.register("plans.refunds", refunds_send)
         # Our books against the provider's; settles by the rule in plans/reconcile.py (calls the provider).
         periodic.register("plans.reconcile_payments", reconcile_job, every_seconds=300)
+        demo.register(
+            "plans.catalog",
+            lambda *, verbosity=1: [
+                f"plans: {plans_load_demo()} new (one change rule for every change: immediate)"
+            ],
+        )
