@@ -180,3 +180,18 @@ def test_every_timeline_label_has_an_english_translation():
             if decl.label and any("\u3000" <= char <= "\u9fff" for char in str(decl.label))
         ]
     assert untranslated == []
+
+
+def test_a_renamed_kind_keeps_its_old_spelling_readable():
+    renamed = declare(
+        "registry_test.renamed",
+        app="core",
+        description="A kind once recorded under another name.",
+        payload={"n": "int"},
+        label="renamed",
+        aliases=("registry_test.old_name",),
+    )
+    assert events.resolve("registry_test.old_name") is renamed
+    assert events.label_for("registry_test.old_name") == "renamed"
+    with pytest.raises(EventError, match="not declared"):  # old spellings are read, never written
+        event_record(kind="registry_test.old_name", subject_type="demo", subject_id=1, payload={"n": 1})
