@@ -7,6 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from fairdesk.core.events import ADMIN_CHANGED, ADMIN_CREATED, ADMIN_DELETED
+from fairdesk.core.money import format_fen
 from fairdesk.core.services import event_record
 
 
@@ -17,7 +18,29 @@ def _jsonable(values: dict) -> dict:
     }
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def _yuan_column(model, name: str):
+    """A list column showing an integer-fen field as yuan with two decimals (¥150.00), sortable."""
+    label = str(model._meta.get_field(name).verbose_name).replace("（分）", "").replace(" (fen)", "")
+
+    def column(obj):
+        value = getattr(obj, name)
+        return "-" if value is None else format_fen(value)
+
+    column.short_description = label
+    column.admin_order_field = name
+    column.__name__ = f"{name}_yuan"
+    return column
+
+
+class MoneyInYuan:
+    """Money is stored in fen; people in the back office read yuan. Every `*_fen` column is shown as yuan."""
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return [_yuan_column(self.model, c) if str(c).endswith("_fen") else c for c in columns]
+
+
+class AuditedAdmin(MoneyInYuan, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
@@ -71,7 +94,7 @@ class AuditedAdmin(admin.ModelAdmin):
             formset.save_m2m()
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(MoneyInYuan, admin.ModelAdmin):
     """For records that change only through services (bookings) or never (events): view and search only."""
 
     def has_add_permission(self, request):

@@ -38,3 +38,14 @@ def test_the_admin_lists_booking_slots_in_local_time(client, settings):
     test_a_slot_and_an_event_read_in_local_time(settings).save()
     page = client.get("/admin/bookings/slot/").content.decode()
     assert "12:00" in page and "04:00" not in page
+
+
+def test_the_admin_lists_money_in_yuan(client):
+    from fairdesk.accounts.services import staff_create
+    from fairdesk.bookings.services import service_types_load_demo
+
+    service_types_load_demo()
+    manager = staff_create(phone="13900000001", name="经理", role="manager", password="a-long-staff-password")
+    client.force_login(manager)
+    page = client.get("/admin/bookings/servicetype/").content.decode()
+    assert "¥150.00" in page and ">15000<" not in page
