@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from fairdesk.bookings.models import Booking, ServiceType, Slot, StationSchedule
+from fairdesk.bookings.services import slots_ensure_ahead
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 
@@ -25,8 +26,6 @@ class StationScheduleAdmin(AuditedAdmin):
     search_fields = ("station__name",)
 
     def save_model(self, request, obj, form, change):
-        from fairdesk.bookings.services import slots_ensure_ahead
-
         super().save_model(request, obj, form, change)
         slots_ensure_ahead(station=obj.station)  # a longer horizon or new windows are bookable at once
 

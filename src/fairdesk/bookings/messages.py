@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fairdesk.bookings.models import Booking
 from fairdesk.core import clock
 from fairdesk.notify import services as notify
+from fairdesk.notify.selectors import channels_for
 
 SUBJECT = "bookings.booking"
 
@@ -28,8 +29,6 @@ def _when(booking: Booking) -> str:
 
 
 def _channels(booking: Booking) -> list[tuple[str, str]]:
-    from fairdesk.notify.selectors import channels_for
-
     return channels_for(user=booking.customer)
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from fairdesk.dispatch.models import Job, Shift, Technician
+from fairdesk.dispatch.services import slots_recount
 
 
 class ShiftInline(admin.TabularInline):
@@ -18,8 +19,6 @@ class TechnicianAdmin(AuditedAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Shifts changed in the admin: future slots of the station take the new roster's capacity."""
-        from fairdesk.dispatch.services import slots_recount
-
         super().save_related(request, form, formsets, change)
         slots_recount(station=form.instance.station, actor=request.user)
 

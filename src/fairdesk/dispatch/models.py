@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -226,8 +228,6 @@ class PlanRun(models.Model):
 
 
 def _photo_path(instance, filename: str) -> str:
-    import uuid
-
     suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "jpg"
     return f"jobs/{instance.job_id}/{uuid.uuid4().hex}.{suffix}"
 

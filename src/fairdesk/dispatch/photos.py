@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from fairdesk.accounts import permissions
+from fairdesk.dispatch.models import JobNote
 from fairdesk.dispatch.services import PHOTO_FORMATS
 
 _CONTENT_TYPES = {extension: content_type for extension, content_type in PHOTO_FORMATS.values()}
@@ -16,8 +17,6 @@ _CONTENT_TYPES = {extension: content_type for extension, content_type in PHOTO_F
 @require_GET
 @permissions.page_requires(permissions.TECHNICIAN | permissions.READ_JOBS)
 def job_photo(request, note_id: int):
-    from fairdesk.dispatch.models import JobNote
-
     note = JobNote.objects.select_related("job__technician").filter(pk=note_id).first()
     if (
         note is None

@@ -72,6 +72,7 @@ class Plan:
 
 
 def build_model(problem: PlanningProblem):
+    # PyVRP (a compiled solver) is loaded by the planning run only, not by every web process.
     from pyvrp import Model
 
     model = Model()
@@ -131,7 +132,7 @@ def build_model(problem: PlanningProblem):
 
 
 def plan(problem: PlanningProblem, *, seconds: float, seed: int = 1) -> Plan:
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxRuntime  # likewise only when planning
 
     model, _clients, _depots = build_model(problem)
     result = model.solve(stop=MaxRuntime(seconds), seed=seed, display=False)

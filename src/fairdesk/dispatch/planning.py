@@ -5,16 +5,20 @@ booked slot)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.db import IntegrityError, transaction
 
+from fairdesk.bookings.models import Booking, BookingStatus
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
 from fairdesk.dispatch import events, messages
 from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan, VisitStatus
 from fairdesk.dispatch.planner import PlanningProblem, Visit, plan
 from fairdesk.dispatch.planner import Technician as PlannerTechnician
+from fairdesk.dispatch.tasks import plan_day
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+from fairdesk.regions.models import Station
 
 WINDOW = dt.timedelta(minutes=30)
 PLAN_HOUR = 20  # local time after which tomorrow is planned
@@ -23,14 +27,10 @@ STARTED = [VisitStatus.EN_ROUTE, VisitStatus.ON_SITE, VisitStatus.DONE]
 
 def _km_xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
     """A local flat projection in km (good to a few per mille within a city)."""
-    import math
-
     return (lng * 111.32 * math.cos(math.radians(lat0)), lat * 110.57)
 
 
 def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None) -> dict:
-    from fairdesk.bookings.models import Booking, BookingStatus
-
     zone = clock.local_zone()
     origin = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     bookings = list(
@@ -89,8 +89,6 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
     speed = DEFAULT_TRAVEL.urban_kmh / 60.0
 
     def travel(a, b):  # minutes between two km points, with the same detour and set-up as dispatch
-        import math
-
         return DEFAULT_TRAVEL.setup_minutes + math.dist(a, b) * DEFAULT_TRAVEL.detour_factor / speed
 
     result = plan(PlanningProblem(visits=visits, technicians=fleet, travel=travel, scale=60), seconds=seconds)
@@ -140,8 +138,6 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
 
 
 def day_plan_all(*, day: dt.date, seconds: float = 2.0, actor=None) -> list[dict]:
-    from fairdesk.regions.models import Station
-
     return [
         station_plan_day(station=s, day=day, seconds=seconds, actor=actor)
         for s in Station.objects.filter(is_active=True, technician__isnull=False).distinct().order_by("pk")
@@ -159,7 +155,5 @@ def nightly_plan_if_due() -> bool:
             run = PlanRun.objects.create(day=tomorrow)
     except IntegrityError:
         return False  # already planned (or being planned by another worker)
-    from fairdesk.dispatch.tasks import plan_day
-
     plan_day.enqueue(tomorrow.isoformat(), run.pk)
     return True

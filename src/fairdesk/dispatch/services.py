@@ -4,18 +4,24 @@ job's states. Every change is an Event; the customer's status page and the on-ti
 from __future__ import annotations
 
 import datetime as dt
+import io
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts import permissions
-from fairdesk.accounts.models import User
+from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.phone import phone_or_invalid
+from fairdesk.accounts.services import DEMO_PASSWORD, staff_create
 from fairdesk.bookings.errors import IllegalTransition, NotCovered
-from fairdesk.bookings.services import reference_new
+from fairdesk.bookings.models import BookingStatus
+from fairdesk.bookings.selectors import slots_future
+from fairdesk.bookings.services import booking_complete, reference_new, slot_capacities_set
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
@@ -24,15 +30,22 @@ from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     JOB_TRANSITIONS,
     URGENT_TRANSITIONS,
+    VISIT_TRANSITIONS,
     Job,
+    JobNote,
     JobStatus,
     Shift,
     Technician,
     TechStatus,
     UrgentRequest,
     UrgentStatus,
+    VisitPlan,
+    VisitStatus,
 )
+from fairdesk.dispatch.selectors import visit_capacity
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+from fairdesk.notify.services import message_schedule
+from fairdesk.regions.models import Station
 from fairdesk.regions.services import coverage_lookup
 
 PROMISE_MINUTES = 30
@@ -238,8 +251,6 @@ def urgent_assign(
 
 
 def _tell_technician(job: Job) -> None:
-    from fairdesk.notify.services import message_schedule
-
     message_schedule(
         channel="sms",
         recipient=job.technician.user.phone,
@@ -379,10 +390,6 @@ def offers_expire() -> int:
 def visit_advance(*, visit_id: int, actor, to: str):
     """A booked visit on the technician's day: en route → on site → done (the booking is then completed).
     Each step is an Event on the booking, so the customer's page and the statistics follow it."""
-    from fairdesk.bookings.models import BookingStatus
-    from fairdesk.bookings.services import booking_complete
-    from fairdesk.dispatch.models import VISIT_TRANSITIONS, VisitPlan, VisitStatus
-
     visit = (
         VisitPlan.objects.select_for_update(of=("self", "technician"))
         .select_related("booking__division", "technician__user")
@@ -435,10 +442,6 @@ def technician_position(*, technician: Technician, lat: float, lng: float, actor
 @transaction.atomic
 def technicians_load_demo() -> int:
     """One technician per demo station (赵师傅, the demo technician account, at 泰州), on shift all day."""
-    from fairdesk.accounts.models import Role, User
-    from fairdesk.accounts.services import DEMO_PASSWORD, staff_create
-    from fairdesk.regions.models import Station
-
     created = 0
     now = clock.now()
     for station in Station.objects.filter(is_active=True).order_by("pk"):
@@ -465,10 +468,6 @@ def technicians_load_demo() -> int:
 @transaction.atomic
 def slots_recount(*, station, actor=None) -> int:
     """After a station's shifts changed: future slots take the capacity the new roster gives them."""
-    from fairdesk.bookings.selectors import slots_future
-    from fairdesk.bookings.services import slot_capacities_set
-    from fairdesk.dispatch.selectors import visit_capacity
-
     slots = slots_future(station_id=station.pk)
     capacities = visit_capacity(station=station, windows=[(s.start, s.end) for s in slots])
     if capacities is None:
@@ -536,8 +535,7 @@ class PhotoInvalid(DomainError):
 
 def photo_reencode(upload) -> tuple[bytes, str]:
     """The upload as a fresh JPEG, PNG or WebP without metadata, and its extension; PhotoInvalid otherwise."""
-    import io
-
+    # Pillow is loaded when a photo arrives, not by every process that imports dispatch's use cases.
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     refused = PhotoInvalid(_("照片须为 JPEG、PNG 或 WebP 图片，且不超过 8 MB。"))
@@ -571,12 +569,6 @@ def photo_reencode(upload) -> tuple[bytes, str]:
 
 @transaction.atomic
 def job_note_add(*, job_id: int, actor, text: str = "", photo=None):
-    import uuid
-
-    from django.core.files.base import ContentFile
-
-    from fairdesk.dispatch.models import JobNote
-
     job = _locked_job(job_id, actor)
     if not text.strip() and photo is None:
         raise DomainError(_("请写点内容或附上照片。"), code="note_empty")

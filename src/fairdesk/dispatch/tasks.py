@@ -14,6 +14,7 @@ from fairdesk.dispatch.models import PlanRun
 # codes, emergency offers) are sent.
 @task(queue_name=queue_for(SLOW))
 def plan_day(day: str, run_id: int) -> list[dict]:
+    # planning queues this task (nightly_plan_if_due imports plan_day): a top-level import here is a cycle.
     from fairdesk.dispatch.planning import day_plan_all
 
     summary = day_plan_all(day=dt.date.fromisoformat(day), seconds=2.0)

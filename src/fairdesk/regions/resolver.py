@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.errors import InvalidInput
+from fairdesk.regions.selectors import division_rows_for_resolver
 
 LEVEL_RANK = {"province": 1, "city": 2, "county": 3}
 _TOWN = re.compile(r"^([\u3400-\u9fff]{2,10}?(?:街道办事处|街道|民族乡|镇|乡|苏木|办事处))")
@@ -312,8 +313,6 @@ def get_resolver() -> Resolver:
     if _resolver is None:
         with _lock:
             if _resolver is None:
-                from fairdesk.regions.selectors import division_rows_for_resolver
-
                 _resolver = Resolver(division_rows_for_resolver())
     return _resolver
 
