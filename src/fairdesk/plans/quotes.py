@@ -17,6 +17,7 @@ from fairdesk.core.errors import InvalidInput
 from fairdesk.core.money import format_fen
 from fairdesk.plans import selectors
 from fairdesk.plans.errors import CatalogUnfair
+from fairdesk.plans.fairness import rules_findings
 from fairdesk.plans.models import (
     ChangeRule,
     Effective,
@@ -76,8 +77,6 @@ class Quote:
 def change_rule_active() -> ChangeRule:
     """The one active rule, checked by the fairness rules on every use: an unfair or ambiguous rule (e.g.
     written past validation by raw SQL) stops changes instead of being applied."""
-    from fairdesk.plans.fairness import rules_findings
-
     active = list(ChangeRule.objects.filter(is_active=True).order_by("pk"))
     findings = rules_findings(active)
     if findings:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -323,8 +324,6 @@ def change_rule_set(
 ) -> ChangeRule:
     """Replace the one change rule (for every change alike). The old row is kept, inactive, for the record.
     A rule scoped to a direction or to the last days of a period is refused by the fairness rules."""
-    from django.core.exceptions import ValidationError
-
     rule = ChangeRule(
         applies_to=applies_to,
         effective=effective,
