@@ -17,7 +17,11 @@ from django.core.validators import validate_ipv46_address
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.accounts import events, permissions
+from fairdesk.accounts.models import User
+from fairdesk.accounts.phone import normalize_phone
 from fairdesk.core import clock
+from fairdesk.core.models import Event
+from fairdesk.core.services import event_record
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -30,8 +34,6 @@ class LoginThrottled(ValidationError):
 
 
 def _account_key(username: str | None) -> str:
-    from fairdesk.accounts.phone import normalize_phone
-
     try:
         return normalize_phone(username or "")
     except ValidationError:
@@ -48,8 +50,6 @@ def _client_address(request) -> str:
 
 
 def _failures_since(*, account: str, address: str, since: dt.datetime) -> tuple[int, int]:
-    from fairdesk.core.models import Event
-
     failures = Event.objects.filter(kind=events.STAFF_LOGIN_FAILED.kind, at__gte=since)
     per_account = failures.filter(subject_type=SUBJECT_TYPE, subject_id=account).count()
     per_address = failures.filter(payload__address=address).count() if address else 0
@@ -70,9 +70,6 @@ class ThrottledModelBackend(ModelBackend):
         return super().has_module_perms(user_obj, app_label)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from fairdesk.accounts.models import User
-        from fairdesk.core.services import event_record
-
         if username is None:
             username = kwargs.get(User.USERNAME_FIELD)
         account, address = _account_key(username), _client_address(request)

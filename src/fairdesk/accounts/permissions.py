@@ -24,8 +24,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fairdesk.accounts.models import STAFF_ROLES, Role
+from fairdesk.accounts.models import STAFF_ROLES, Role, User
+from fairdesk.accounts.phone import phone_or_invalid
+from fairdesk.accounts.selectors import user_by_phone
+from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
+from fairdesk.core.pages import error_page
 
 # The roles allowed to do something, by capability. Pages, API routes and services all read these sets.
 ACT_FOR_CUSTOMER = frozenset({Role.AGENT, Role.MANAGER})
@@ -88,8 +92,6 @@ def require(user, roles: frozenset, message: str | None = None) -> None:
 
 def customer_phone_allowed(e164: str) -> None:
     """Staff are never signed in by an SMS code: a staff phone cannot verify as a customer."""
-    from fairdesk.accounts.models import User
-
     if User.objects.filter(phone=e164, role__in=STAFF_ROLES).exists():
         raise InvalidInput(
             _("这个号码属于工作人员账号，不能用验证码登录；请用工作人员账号和密码登录。"), code="staff_phone"
@@ -123,10 +125,6 @@ def check_customer_record(
 def acting_customer(user, customer_phone: str, *, write: bool, name: str = ""):
     """Whose records an API call is about: a customer acts for themselves; staff name the customer by phone
     (`customer_phone`), if their role may read (GET) or act (POST) for customers."""
-    from fairdesk.accounts.phone import phone_or_invalid
-    from fairdesk.accounts.selectors import user_by_phone
-    from fairdesk.accounts.services import customer_get_or_create
-
     if is_customer(user):
         if customer_phone and phone_or_invalid(customer_phone) != user.phone:
             raise NotFound(_("没有找到这个客户。"))
@@ -190,8 +188,6 @@ def page_requires(roles: frozenset):
             if staff_role(user) is None:
                 return redirect_to_login(request.get_full_path(), STAFF_LOGIN_URL)
             if not has(user, roles):
-                from fairdesk.core.pages import error_page
-
                 return error_page(request, Forbidden(gettext_lazy("您的角色不能打开这个页面。")))
             return view(request, *args, **kwargs)
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
 from django.db import transaction
 
 from fairdesk.accounts import events
-from fairdesk.accounts.models import Role, User
+from fairdesk.accounts.models import STAFF_ROLES, ApiToken, Role, User
 from fairdesk.accounts.phone import phone_or_invalid
+from fairdesk.core import clock
 from fairdesk.core.services import event_record
 
 # The demo's published staff password (printed by load_demo); never used outside the demo data.
@@ -36,17 +41,12 @@ def customer_get_or_create(*, phone: str, name: str = "", actor: User | None = N
 
 
 def _digest(token: str) -> str:
-    import hashlib
-
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
 def api_token_create(*, user: User, label: str = "", actor: User | None = None) -> str:
     """Create a token for a staff user and return it; it cannot be read back later."""
-    import secrets
-
-    from fairdesk.accounts.models import STAFF_ROLES, ApiToken
 
     if user.role not in STAFF_ROLES:
         raise ValueError("API tokens are for staff")
@@ -59,10 +59,6 @@ def api_token_create(*, user: User, label: str = "", actor: User | None = None) 
 def api_token_user(*, token: str) -> User | None:
     """The active staff user behind a token, or None. `last_used_at` is refreshed at most once a minute, so
     a busy integration does not write on every call."""
-    import datetime as dt
-
-    from fairdesk.accounts.models import ApiToken
-    from fairdesk.core import clock
 
     record = (
         ApiToken.objects.select_related("user")

@@ -4,7 +4,10 @@ reader of that session for pages, the API and every app."""
 from __future__ import annotations
 
 from fairdesk.accounts import verification
+from fairdesk.accounts.permissions import customer_phone_allowed, staff_role
 from fairdesk.accounts.phone import phone_or_invalid
+from fairdesk.accounts.selectors import user_by_phone
+from fairdesk.accounts.services import customer_get_or_create
 
 VERIFIED_PHONE_SESSION_KEY = "verified_phone"
 
@@ -17,10 +20,6 @@ def verified_phone(request) -> str | None:
 def session_customer(request, *, create: bool = False):
     """The customer signed in by a verified phone, or None. A read never writes: the customer row is made
     only when `create` (a first booking or payment). A staff phone never counts as a customer session."""
-    from fairdesk.accounts.permissions import staff_role
-    from fairdesk.accounts.selectors import user_by_phone
-    from fairdesk.accounts.services import customer_get_or_create
-
     phone = verified_phone(request)
     if not phone:
         return None
@@ -34,8 +33,6 @@ def session_customer(request, *, create: bool = False):
 
 def page_actor(request):
     """Who is acting on a page: a signed-in staff member, else the verified-phone customer, else None."""
-    from fairdesk.accounts.permissions import staff_role
-
     if staff_role(getattr(request, "user", None)) is not None:
         return request.user
     return session_customer(request)
@@ -43,9 +40,6 @@ def page_actor(request):
 
 def session_sign_in(request, phone: str, code: str) -> str:
     """Check the code (always) and sign this session in as that customer, under a new session key."""
-    from fairdesk.accounts.permissions import customer_phone_allowed
-    from fairdesk.accounts.services import customer_get_or_create
-
     e164 = phone_or_invalid(phone)
     customer_phone_allowed(e164)
     verified = verification.phone_code_verify(phone=e164, code=code)

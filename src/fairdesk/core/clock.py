@@ -39,6 +39,7 @@ def _test_clock_offset() -> dt.timedelta | None:
     if time.monotonic() - _offset_cache["read"] > TEST_CLOCK_TTL:
         from django.db import connection
 
+        # core.models takes its defaults from this module (clock.now): a top-level import is a cycle.
         from fairdesk.core.models import TestClock
 
         if (

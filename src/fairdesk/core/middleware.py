@@ -7,9 +7,17 @@ Django's LocaleMiddleware would do most of this, but it also redirects on URL pr
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fairdesk.core.pages import error_page
 
 
 class LanguageMiddleware:
@@ -34,7 +42,7 @@ class LanguageMiddleware:
         if wanted in self.supported:
             return wanted
         header = request.headers.get("Accept-Language", "")
-        for code, _ in translation.trans_real.parse_accept_lang_header(header):
+        for code, _quality in translation.trans_real.parse_accept_lang_header(header):
             code = code.lower()
             if code.startswith("zh"):
                 return "zh-hans"
@@ -47,12 +55,9 @@ def refusal(request, message, *, code: str, status: int):
     """A refused request in the caller's language: `{"code", "message"}` under /api/, the site's error page
     elsewhere."""
     if request.path_info.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse(
             {"code": code, "message": str(message)}, status=status, json_dumps_params={"ensure_ascii": False}
         )
-    from fairdesk.core.pages import error_page
 
     return error_page(request, str(message), status=status)
 
@@ -69,10 +74,6 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.core.exceptions import SuspiciousOperation
-        from django.http.multipartparser import MultiPartParserError
-        from django.utils.translation import gettext as _
-
         try:
             has_nul = self._has_nul(request)
         except (MultiPartParserError, SuspiciousOperation):  # an unreadable form or too big a body
@@ -84,8 +85,6 @@ class RejectNulBytesMiddleware:
 
     @staticmethod
     def _has_nul(request) -> bool:
-        from urllib.parse import unquote_to_bytes
-
         if "\x00" in request.path_info or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
             return True
         if request.method in {"GET", "HEAD", "OPTIONS"}:
@@ -133,9 +132,6 @@ class ClientAddressMiddleware:
             forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
             forwarded = [p for p in forwarded if p]
             if len(forwarded) >= hops:
-                from django.core.exceptions import ValidationError
-                from django.core.validators import validate_ipv46_address
-
                 candidate = forwarded[-hops]
                 try:
                     validate_ipv46_address(candidate)
@@ -151,4 +147,3 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             REQUEST_CHANNEL.reset(token)
-

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
 
-from fairdesk.core import events
+from fairdesk.core import clock, events
+from fairdesk.core.errors import DomainError
 from fairdesk.core.events import EventKind
-from fairdesk.core.models import Event
+from fairdesk.core.models import Event, TestClock
 
 
 def event_record(
@@ -49,13 +52,6 @@ def event_record(
 def demo_clock_advance(*, seconds: int, actor=None) -> int:
     """Move the demo's test clock forward (never back: renewals and reminders already happened).
     Returns the new offset in seconds."""
-    from django.conf import settings
-    from django.db import transaction
-    from django.db.models import F
-
-    from fairdesk.core import clock
-    from fairdesk.core.errors import DomainError
-    from fairdesk.core.models import TestClock
 
     if not settings.FAIRDESK_TEST_CLOCK:
         raise DomainError("the test clock is off (FAIRDESK_TEST_CLOCK)", code="test_clock_off")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
+
+from fairdesk.core import health
 
 
 def home(request):
@@ -29,9 +31,6 @@ def set_language(request):
 @require_safe
 def healthz(request):
     """Public and cheap: 200 when healthy, 503 when the database is unreachable or background work lags."""
-    from django.http import JsonResponse
-
-    from fairdesk.core import health
 
     report = health.report()
     response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)

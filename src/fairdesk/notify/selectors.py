@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from fairdesk.notify.models import ChannelPreference, Message
+from fairdesk.core import clock
+from fairdesk.notify.models import ChannelPreference, Message, MessageStatus
 
 
 def channels_for(*, user) -> list[tuple[str, str]]:
@@ -35,9 +36,6 @@ def preference_for(*, user) -> dict:
 def oldest_due_message_age_seconds() -> float | None:
     """How long the longest-waiting due message has waited (None when nothing is due): the health check's
     measure of whether sending keeps up."""
-    from fairdesk.core import clock
-    from fairdesk.notify.models import MessageStatus
-
     oldest = (
         Message.objects.filter(status=MessageStatus.SCHEDULED, next_attempt_at__lte=clock.now())
         .order_by("next_attempt_at")

@@ -20,13 +20,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
+from fairdesk.core.errors import InvalidInput
 from fairdesk.notify import quiet_hours
 from fairdesk.notify.gateways import SendResult, sms_gateway
-from fairdesk.notify.models import Channel, DeliveryAttempt, Message, MessageStatus, PushSubscription
+from fairdesk.notify.models import (
+    Channel,
+    ChannelPreference,
+    DeliveryAttempt,
+    Message,
+    MessageStatus,
+    PushSubscription,
+)
+from fairdesk.notify.selectors import channels_for
+from fairdesk.notify.webpush import send_push
 
 log = logging.getLogger("fairdesk.notify")
 MASK = "******"
@@ -132,8 +144,6 @@ def customer_messages_build(
 
     `sms_to` is the one written exception, for emergencies: an SMS to that number (the one given for the
     emergency) whatever the choice, plus the customer's other chosen channels when `user` is known."""
-    from fairdesk.notify.selectors import channels_for
-
     if user is None:
         pairs: list[tuple[str, str]] = []
     else:
@@ -216,8 +226,6 @@ def _deliver_body(message: Message, body: str, subscriptions: dict | None) -> Se
     if message.channel == Channel.SMS:
         return sms_gateway().send(to=message.recipient, body=body, key=str(message.id), kind=message.kind)
     if message.channel == Channel.EMAIL:
-        from django.core.mail import EmailMessage
-
         email = EmailMessage(
             message.title or message.kind,
             body,
@@ -230,8 +238,6 @@ def _deliver_body(message: Message, body: str, subscriptions: dict | None) -> Se
             return SendResult("retry", response=str(exc)[:500])
         return SendResult("sent", gateway_id=str(message.id))
     if message.channel == Channel.PUSH:
-        from fairdesk.notify.webpush import send_push
-
         subscription = (subscriptions or {}).get(message.recipient)
         if subscription is None:
             return SendResult("failed", response="subscription gone")
@@ -368,10 +374,6 @@ def messages_dispatch_due(
 @transaction.atomic
 def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str, user_agent: str = "") -> PushSubscription:
     """Remember this browser for the customer and turn the push channel on for them."""
-    from django.utils.translation import gettext as _
-
-    from fairdesk.core.errors import InvalidInput
-    from fairdesk.notify.models import ChannelPreference, PushSubscription
 
     if not endpoint.startswith("https://") and not settings.DEBUG:
         raise InvalidInput(_("推送地址必须以 https:// 开头。"), code="invalid_subscription")
@@ -397,8 +399,6 @@ def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str, user_agent: s
 @transaction.atomic
 def channel_preference_set(*, user, sms: bool, email: bool, push: bool):
     """The customer's choice of channels. SMS stays on while it is the only way to reach them."""
-    from fairdesk.notify.models import ChannelPreference
-
     preference, _created = ChannelPreference.objects.get_or_create(user=user)
     has_push = user.push_subscriptions.filter(is_active=True).exists()
     preference.sms = sms or not ((email and user.email) or (push and has_push))

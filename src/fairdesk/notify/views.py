@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fairdesk.accounts.sessions import session_customer
+from fairdesk.core.pages import error_page
 from fairdesk.notify import services
 
 SERVICE_WORKER = """// fairdesk service worker: shows reminders sent by Web Push.
@@ -38,10 +40,6 @@ def service_worker(request):
 def preferences(request):
     customer = _customer(request)
     if customer is None:
-        from django.utils.translation import gettext as _
-
-        from fairdesk.core.pages import error_page
-
         return error_page(request, _("请先验证手机号，什么都没有改变。"), back="/my/", status=403)
     services.channel_preference_set(
         user=customer, sms="sms" in request.POST, email="email" in request.POST, push="push" in request.POST

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fairdesk.accounts.models import STAFF_ROLES, Role, User
+from fairdesk.accounts.phone import normalize_phone
 from fairdesk.accounts.services import api_token_create, staff_create
 
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         role = options["role"]
         users = User.objects.filter(role=role, is_active=True).order_by("id")
         if options["phone"]:
-            from fairdesk.accounts.phone import normalize_phone
-
             user = users.filter(phone=normalize_phone(options["phone"])).first()
             if user is None:
                 raise CommandError(f"no active {role} with phone {options['phone']}")
