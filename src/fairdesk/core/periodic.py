@@ -42,15 +42,14 @@ SCHEDULE: dict[str, Schedule] = {
     "plans.renewals": Schedule(60, SLOW),
     # Payments and refunds the provider has but our books do not (a crash between the two): settled.
     "plans.reconcile_payments": Schedule(300, SLOW),
-    # Booking slots made ahead for each station's days_ahead (reading a day never creates them).
+    # Booking slots made ahead for each station's days_ahead (reading a day never creates them; one query
+    # when none is due).
     "bookings.slots_ahead": Schedule(60, SLOW),
     # Chains whose worker died are restarted (`manage.py worker` also does this itself; with RQ workers only
     # this job does): the scheduler watches the sending lanes.
     "core.revive_stale_chains": Schedule(5, FAST),
     # Finished links of the background chains leave the task table after ten minutes.
     "core.prune_finished_links": Schedule(60, SLOW),
-    # Bookable slots made ahead for each station's horizon (today + days_ahead); one query when none is due.
-    "bookings.slots_ahead": Schedule(60, SLOW),
 }
 DEFAULT = Schedule(60, SLOW)
 
