@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fairdesk.core.errors import InvalidInput
+
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -31,8 +33,6 @@ def normalize_phone(raw: str) -> str:
 def phone_or_invalid(raw: str) -> str:
     """normalize_phone for services and APIs: a bad number is the domain's InvalidInput (a 422 with the
     message in the user's language), not a form ValidationError."""
-    from fairdesk.core.errors import InvalidInput
-
     try:
         return normalize_phone(raw)
     except ValidationError as exc:

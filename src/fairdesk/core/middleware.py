@@ -17,6 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fairdesk.core.events import REQUEST_CHANNEL
 from fairdesk.core.pages import error_page
 
 
@@ -140,8 +141,6 @@ class ClientAddressMiddleware:
                 else:
                     request.META["REMOTE_ADDR"] = candidate
         # The channel a change came through, for the events that record it (core/events.py).
-        from fairdesk.core.events import REQUEST_CHANNEL
-
         token = REQUEST_CHANNEL.set("api" if request.path.startswith("/api/") else "self_service")
         try:
             return self.get_response(request)

@@ -17,6 +17,7 @@ from fairdesk.plans.models import (
     Refund,
     Subscription,
 )
+from fairdesk.plans.services import refund_mark_paid
 
 
 class PlanPriceInline(admin.TabularInline):
@@ -90,8 +91,6 @@ class RefundAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("标记为已线下退款"))
     def mark_paid(self, request, queryset):
-        from fairdesk.plans.services import refund_mark_paid
-
         for refund in queryset.filter(status=MoneyStatus.PENDING, payment__provider="offline"):
             refund_mark_paid(refund_id=refund.pk, actor=request.user)
         self.message_user(request, _("已更新。"), messages.SUCCESS)

@@ -5,7 +5,7 @@ cases in plans/services.py, ledger.py and renewals.py."""
 
 from django.utils.translation import gettext_lazy as _
 
-from fairdesk.core.events import declare
+from fairdesk.core.events import channel_for, declare
 
 PAYMENT_VOIDED = declare(
     "payment.voided",
@@ -148,8 +148,6 @@ SUBSCRIPTION_CHANGES = {
 def change_payload(quote, *, rule, actor, requested_at) -> dict:
     """A plan change's payload from its quote: codes, amounts and times only (the quote's lines, explanation
     and lost benefits are translated prose for the customer and stay out of the log)."""
-    from fairdesk.core.events import channel_for
-
     return {
         "direction": DIRECTIONS[quote.action],
         "subscription": quote.subscription,

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from fairdesk.plans.models import ACTIONS, STEP_NAMES, ChangeRule, PlanPrice
+from fairdesk.plans.selectors import plan_settings
+
 MIN_NOTICE_DAYS = 5  # SAMR: remind at least 5 days before an automatic renewal
 
 
@@ -49,8 +52,6 @@ def rule_findings(rule) -> list[Finding]:
 
 def rules_findings(active: list | None = None) -> list[Finding]:
     """Findings for the active rules (read here unless the caller already holds them)."""
-    from fairdesk.plans.models import ChangeRule
-
     if active is None:
         active = list(ChangeRule.objects.filter(is_active=True).order_by("pk"))
     found = []
@@ -68,8 +69,6 @@ def rules_findings(active: list | None = None) -> list[Finding]:
 
 
 def settings_findings(terms) -> list[Finding]:
-    from fairdesk.plans.models import ACTIONS, STEP_NAMES
-
     where = "plans.PlanSettings"
     found = []
     if terms.auto_renew_default:
@@ -118,8 +117,6 @@ def settings_findings(terms) -> list[Finding]:
 
 def catalog_findings(notice_days: int) -> list[Finding]:
     """A new price must be announced at least the notice period before it takes effect."""
-    from fairdesk.plans.models import PlanPrice
-
     found = []
     for price in PlanPrice.objects.filter(version__gt=1).select_related("plan"):
         if (price.effective_from - price.announced_at).days < notice_days:
@@ -134,7 +131,5 @@ def catalog_findings(notice_days: int) -> list[Finding]:
 
 
 def audit() -> list[Finding]:
-    from fairdesk.plans.selectors import plan_settings
-
     terms = plan_settings()
     return rules_findings() + settings_findings(terms) + catalog_findings(terms.renewal_notice_days)

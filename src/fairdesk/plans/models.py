@@ -134,6 +134,7 @@ class ChangeRule(models.Model):
         return f"{self.get_applies_to_display()} · {self.get_effective_display()}"
 
     def clean(self) -> None:
+        # fairness reads these models: importing it at the top of models.py would be a cycle.
         from fairdesk.plans.fairness import rule_findings
 
         problems = [finding.message for finding in rule_findings(self)]
@@ -176,6 +177,7 @@ class PlanSettings(models.Model):
         return str(_("套餐条款"))
 
     def clean(self) -> None:
+        # fairness reads these models: importing it at the top of models.py would be a cycle.
         from fairdesk.plans.fairness import settings_findings
 
         problems = [finding.message for finding in settings_findings(self)]

@@ -37,6 +37,7 @@ from django.db import transaction
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
 from fairdesk.plans.events import PAYMENT_INTENT_FAILED, PAYMENT_ORPHAN_REFUNDED, PAYMENT_VOIDED
+from fairdesk.plans.ledger import refunds_send
 from fairdesk.plans.models import MoneyStatus, Payment, Provider, Refund
 from fairdesk.plans.providers import PaymentFailed, ProviderRecord, provider_for
 
@@ -300,8 +301,6 @@ def _refund_findings(
     provider, refunds: dict[str, ProviderRecord], charges: dict[str, ProviderRecord], ours: set[str]
 ) -> list[Finding]:
     """Rules 4 and 5 for refunds: our Refund rows against the provider's refunds, by key."""
-    from fairdesk.plans.ledger import refunds_send
-
     findings: list[Finding] = []
     known: set[str] = set()
     rows = Refund.objects.filter(payment__provider=provider.name).select_related("payment").order_by("pk")

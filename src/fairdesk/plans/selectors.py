@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, Sum
 
 from fairdesk.core import clock
@@ -7,9 +9,13 @@ from fairdesk.plans.models import (
     ChangeRule,
     EntryKind,
     LedgerEntry,
+    MoneyStatus,
+    Payment,
     Plan,
+    PlanAccount,
     PlanPrice,
     PlanSettings,
+    Refund,
     Subscription,
     SubscriptionStatus,
 )
@@ -48,8 +54,6 @@ def price_current(*, plan: Plan, period: str, at=None) -> PlanPrice | None:
 def price_for_renewal(*, subscription: Subscription, notice_days: int) -> PlanPrice:
     """The price an existing subscriber renews at: a new version only if it is in effect at the renewal and
     was announced at least `notice_days` before it; otherwise they keep the price they have."""
-    import datetime as dt
-
     renewal = subscription.period_end
     newer = (
         PlanPrice.objects.filter(
@@ -114,7 +118,7 @@ def ledger_violations(*, customers=None, provider: bool = True) -> list[dict]:
     payment rows, or (with `provider`) our payment rows disagree with the provider's own records under the
     same keys (a booked payment or refund it lacks or has at another amount; a payment not booked that it
     charged). Empty means the books balance. Asks the provider by key only (fine with a shared sandbox)."""
-    from fairdesk.plans.models import MoneyStatus, Payment, PlanAccount, Refund
+    # reconcile → ledger → quotes → fairness read these selectors: a top-level import here is a cycle.
     from fairdesk.plans.reconcile import provider_disagreements
 
     accounts = PlanAccount.objects.all()

@@ -10,15 +10,18 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fairdesk.accounts.phone import mask_phone
 from fairdesk.accounts.sessions import session_customer, verify_session
+from fairdesk.core import periodic
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
 from fairdesk.core.pages import error_page
+from fairdesk.core.services import demo_clock_advance
 from fairdesk.plans import quotes, selectors, services
 from fairdesk.plans.models import ACTIONS, Period
 from fairdesk.plans.providers import SANDBOX_CARD
@@ -225,7 +228,6 @@ def action_confirm(request, action: str):
     if status >= 400:
         back = reverse("plans:my_plan")
         return error_page(request, body["message"], back=back, status=status)
-    from django.utils.http import urlencode
 
     effective = quotes.local_minute(body["effective_at"])
     return redirect(reverse("plans:my_plan") + "?" + urlencode({"done": action, "effective": effective}))
@@ -260,9 +262,6 @@ def auto_renew_off(request, token: str):
 @require_POST
 def demo_clock(request):
     """Demo only (FAIRDESK_TEST_CLOCK): move time forward and run what falls due, like Kill Bill's clock."""
-    from fairdesk.core import periodic
-    from fairdesk.core.services import demo_clock_advance
-
     if not settings.FAIRDESK_TEST_CLOCK:
         raise Http404
     try:
