@@ -54,7 +54,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Pages are gzip-compressed when the browser asks (BREACH: they carry CSRF tokens; Django's GZipMiddleware
+    # adds random padding to each compressed response since 4.2, and the CSRF token is masked per response).
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic), pre-compressed (gzip + brotli), cached for a year under
+    # their content-hashed names; with DEBUG straight from the finders (core/static.py).
+    "fairdesk.core.static.StaticFilesMiddleware",
     "fairdesk.core.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,7 +135,19 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
     raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not a known IANA time zone") from exc
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Production: `collectstatic` (Procfile's release line) writes each file under a content-hashed name with
+# .gz and .br copies; templates' {% static %} names the hashed file. With DEBUG, files come from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"  # job photos: never served raw, only through dispatch/photos.py

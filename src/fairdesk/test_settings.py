@@ -18,3 +18,6 @@ TASKS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": None}  # noqa: F405  in-memory
+# Unit tests render templates without a collectstatic run; the manifest storage is tested on a real server
+# (core/tests/test_compression.py).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -95,7 +95,10 @@ def live_server(
                 SECURE_COOKIES="false",
                 SECRET_KEY=env.get("SECRET_KEY") or "live-server-secret-key-for-the-deploy-check-0123456789",
                 ALLOWED_HOSTS="127.0.0.1,localhost",
+                # As the Procfile's release line: hashed, compressed static files (WhiteNoise serves them).
+                STATIC_ROOT=env.get("STATIC_ROOT") or tempfile.mkdtemp(prefix="fairdesk-static-"),
             )
+            server.manage("collectstatic", "--noinput", "-v0")
             command = [
                 sys.executable,
                 "-m",
