@@ -112,7 +112,10 @@ def booking_cancel(
 ):
     def handler():
         booking = services.booking_cancel(
-            reference=reference, actor=request.api_user, reason=body.reason if body else ""
+            reference=reference,
+            actor=request.api_user,
+            reason_code=body.reason_code if body else "customer_request",
+            note=body.reason if body else "",
         )
         return 200, booking_out(booking)
 

@@ -31,9 +31,19 @@ BOOKING_RESCHEDULED = declare(
 BOOKING_CANCELLED = declare(
     "booking.cancelled",
     app="bookings",
-    description="A confirmed booking was cancelled, its place given back; reason: what the person typed.",
-    payload={"old_status": "code", "new_status": "code", "reason": "text"},
+    description=(
+        "A confirmed booking was cancelled, its place given back; reason_code: customer_request|"
+        "unable_to_serve|other; has_note: the person wrote why (the words stay on the booking, cancel_note)."
+    ),
+    payload={"old_status": "code", "new_status": "code", "reason_code": "code", "has_note": "bool"},
     label=_("已取消"),
+    # Until issue 10 the typed reason was stored here as `reason` (the pages sent "customer" and "caller
+    # asked"; every cancellation was the customer's); old rows read with a code and without the words.
+    defaults={
+        "reason_code": "customer_request",
+        "has_note": lambda old: (old.get("reason") or "").strip() not in ("", "customer", "caller asked"),
+    },
+    dropped=("reason",),
 )
 BOOKING_COMPLETED = declare(
     "booking.completed",

@@ -113,6 +113,15 @@ class BookingStatus(models.TextChoices):
     COMPLETED = "completed", _("已完成")  # visit done; final
 
 
+class CancelReason(models.TextChoices):
+    """Why a booking was cancelled: the code the page or the API chose (events and statistics hold this; what
+    the person typed stays on the booking as `cancel_note`)."""
+
+    CUSTOMER_REQUEST = "customer_request", _("客户要求取消")  # on their page, by API, or on the phone
+    UNABLE_TO_SERVE = "unable_to_serve", _("无法上门服务")  # the business cannot come
+    OTHER = "other", _("其他原因")
+
+
 reference_validator = RegexValidator(r"^[0-9A-HJKMNP-TV-Z]{8}$", _("预约号是 8 位字母或数字。"))
 
 
@@ -131,6 +140,9 @@ class Booking(models.Model):
         _("状态"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
     price_estimate_fen = models.PositiveIntegerField(_("参考价（分）"))
+    # Set when cancelled: the reason's code, and what the person typed (never copied into an event).
+    cancel_reason = models.CharField(_("取消原因"), max_length=24, choices=CancelReason.choices, blank=True)
+    cancel_note = models.CharField(_("取消说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
     updated_at = models.DateTimeField(_("更新时间"), default=clock.now)
 

@@ -44,7 +44,12 @@ class RescheduleIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+    reason_code: str = Field(
+        "customer_request",
+        max_length=24,
+        description="customer_request | unable_to_serve (staff only) | other",
+    )
+    reason: str = Field("", max_length=200, description="为什么取消（可不填；只存在预约上）")
 
 
 class BookingOut(Schema):

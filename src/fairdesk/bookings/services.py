@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from fairdesk.accounts import permissions
-from fairdesk.accounts.models import User
+from fairdesk.accounts.models import Role, User
 from fairdesk.bookings import capacity, events, messages
 from fairdesk.bookings.errors import (
     BookingNotFound,
@@ -26,6 +26,7 @@ from fairdesk.bookings.models import (
     Booking,
     BookingStatus,
     CallNote,
+    CancelReason,
     ServiceType,
     Slot,
     StationSchedule,
@@ -262,22 +263,40 @@ def _locked_booking(reference: str, actor: User) -> Booking:
 
 
 @transaction.atomic
-def booking_cancel(*, reference: str, actor: User, reason: str = "") -> Booking:
+def booking_cancel(
+    *, reference: str, actor: User, reason_code: str = CancelReason.CUSTOMER_REQUEST, note: str = ""
+) -> Booking:
+    """Cancel a confirmed booking and give its place back. `reason_code` is one of CancelReason; `note`,
+    what the person typed, is kept on the booking (cancel_note), and the event only says there is one."""
+    if reason_code not in CancelReason.values:
+        raise InvalidInput(
+            _("取消原因须为以下之一：%(codes)s。") % {"codes": ", ".join(CancelReason.values)},
+            code="invalid_reason_code",
+        )
+    if reason_code == CancelReason.UNABLE_TO_SERVE and getattr(actor, "role", None) == Role.CUSTOMER:
+        # The business's own reason: a customer cannot put it into the statistics.
+        raise InvalidInput(_("只有服务方可以选择“无法上门服务”。"), code="invalid_reason_code")
     booking = _locked_booking(reference, actor)
     if booking.status != BookingStatus.CONFIRMED:
         raise IllegalTransition(
             _("这个预约已经是“%(status)s”，不能取消。") % {"status": booking.get_status_display()}
         )
     old_status, booking.status = booking.status, BookingStatus.CANCELLED
+    booking.cancel_reason, booking.cancel_note = reason_code, note.strip()[:200]
     booking.updated_at = clock.now()
-    booking.save(update_fields=["status", "updated_at"])
+    booking.save(update_fields=["status", "cancel_reason", "cancel_note", "updated_at"])
     _give_back_place(booking.slot_id)
     messages.booking_cancelled(booking)
     event_record(
         kind=events.BOOKING_CANCELLED,
         subject=booking,
         actor=actor,
-        payload={"old_status": old_status, "new_status": booking.status, "reason": reason.strip()[:200]},
+        payload={
+            "old_status": old_status,
+            "new_status": booking.status,
+            "reason_code": booking.cancel_reason,
+            "has_note": bool(booking.cancel_note),
+        },
     )
     return booking
 

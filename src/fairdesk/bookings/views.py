@@ -178,7 +178,10 @@ def booking_cancel(request, reference: str):
     booking = _own_booking(request, reference, write=True)
     try:
         services.booking_cancel(
-            reference=booking.reference, actor=page_actor(request), reason=request.POST.get("reason", "")
+            reference=booking.reference,
+            actor=page_actor(request),
+            reason_code=request.POST.get("reason_code") or "customer_request",
+            note=request.POST.get("note", ""),
         )
     except DomainError as exc:
         return error_page(request, exc, back=reverse("bookings:detail", args=[booking.reference]))

@@ -12,23 +12,24 @@ An app lists its kinds in its own `events.py` (found at start-up, like admin.py)
 
 and records them through the one writer, `core.services.event_record(kind=BOOKING_CREATED, ...)` (a kind's
 string works too). The writer refuses an undeclared kind, a payload missing a declared field, a field that is
-not declared, and a value of the wrong type. Payloads hold codes, ids, amounts and times, never translated
-prose; the only free strings are fields typed `text` (what a person typed, stored as typed, never shown as a
-statistic). `python manage.py event_kinds --json` prints the catalogue.
+not declared, and a value of the wrong type. Payloads hold codes, ids, amounts and times, never prose: what a
+person types (a cancellation's or a handover's reason) is kept on its record (`Booking.cancel_note`,
+`Job.end_note`) and the event says which code was chosen and whether a note was written. There is no free-text
+field type. `python manage.py event_kinds --json` prints the catalogue.
 
 Field types (a trailing `?` allows null):
 - `int` (ids, counts, integer fen), `bool`
 - `code`: an identifier string (letters, digits and `_ . : + - / @ # *`, no spaces, at most 120 characters)
 - `datetime`: ISO 8601 with offset (a datetime is accepted and stored as UTC ISO text); `date`: YYYY-MM-DD
 - `int[]`, `code[]`: lists of those
-- `text`: free text a person typed (at most 300 characters)
 - `json`: an opaque JSON value (the admin audit's field values)
 
 History stays readable: a kind that was renamed keeps its old spellings in `aliases`, a payload field its old
-name in `renamed`, a field old rows lack a value in `defaults`, and `read()` maps a stored (kind, payload) to
-its declaration and today's field names (`legacy` resolvers map families such as the admin audit's old
-`<model>.changed`). The table itself is append-only (a trigger on PostgreSQL), so old rows are never
-rewritten.
+name in `renamed`, a field old rows lack a value in `defaults`, a field old rows carried that today's readers
+never see in `dropped` (the typed reasons that moved onto the records), and `read()` maps a stored (kind,
+payload) to its declaration and today's field names (`legacy` resolvers map families such as the admin
+audit's old `<model>.changed`). The table itself is append-only (a trigger on PostgreSQL), so old rows are
+never rewritten.
 """
 
 from __future__ import annotations
@@ -40,9 +41,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-TYPES = ("int", "bool", "code", "datetime", "date", "int[]", "code[]", "text", "json")
+TYPES = ("int", "bool", "code", "datetime", "date", "int[]", "code[]", "json")
 CODE_RE = re.compile(r"^[A-Za-z0-9_.:+\-/@#*]{0,120}$")
-TEXT_MAX = 300
 
 
 class EventError(ValueError):
@@ -60,6 +60,8 @@ class EventKind:
     renamed: Mapping[str, str] = field(default_factory=dict)  # old payload field -> today's, for old rows
     # For old rows without a field: its value (or a function of the old payload), applied by read().
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    # Fields old rows carried that read() leaves out (prose that moved onto the records).
+    dropped: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.kind
@@ -100,6 +102,7 @@ def declare(
     aliases: tuple[str, ...] = (),
     renamed: Mapping[str, str] | None = None,
     defaults: Mapping[str, Any] | None = None,
+    dropped: tuple[str, ...] = (),
 ) -> EventKind:
     """Declare a kind (once; declaring the same kind again with another shape is an error)."""
     for name, type_ in (payload or {}).items():
@@ -114,6 +117,7 @@ def declare(
         tuple(aliases),
         dict(renamed or {}),
         dict(defaults or {}),
+        tuple(dropped),
     )
     known = _REGISTRY.get(kind)
     if known is not None and known.as_dict() != decl.as_dict():
@@ -173,7 +177,8 @@ def resolve(kind: str, payload: Mapping[str, Any] | None = None) -> EventKind | 
 
 def read(kind: str, payload: Mapping[str, Any] | None = None) -> tuple[EventKind | None, dict]:
     """A stored event as today's vocabulary: its declaration and its payload with renamed fields under
-    today's names (old rows are never rewritten; this is how statistics read them)."""
+    today's names and without its dropped fields (old rows are never rewritten; this is how statistics read
+    them). Defaults are computed from the old payload before its dropped fields go."""
     decl = resolve(kind, payload)
     payload = dict(payload or {})
     if decl is not None:
@@ -183,6 +188,8 @@ def read(kind: str, payload: Mapping[str, Any] | None = None) -> tuple[EventKind
         for name, value in decl.defaults.items():
             if name not in payload:
                 payload[name] = value(payload) if callable(value) else value
+        for name in decl.dropped:
+            payload.pop(name, None)
     return decl, payload
 
 
@@ -255,10 +262,6 @@ def _check(kind: str, name: str, type_: str, value: Any) -> Any:
                 raise wrong() from None
             return value
         raise wrong()
-    if base == "text":
-        if not isinstance(value, str) or len(value) > TEXT_MAX:
-            raise wrong()
-        return value
     # json: anything JSON can hold
     return value
 

@@ -128,16 +128,23 @@ JOB_DONE = declare(
 JOB_DECLINED = declare(
     "job.declined",
     app="dispatch",
-    description="The technician declined the offer; reason: what they typed. The next best one is offered.",
-    payload={"job": "int", "technician": "int", **_STEP, "reason": "text"},
+    description=(
+        "The technician declined the offer; has_note: they wrote why (the words stay on the job, end_note)."
+        " The next best one is offered."
+    ),
+    payload={"job": "int", "technician": "int", **_STEP, "has_note": "bool"},
     label=_("技师未能接单，正在改派"),
+    # Until issue 10 the typed reason was stored here as `reason` (and on the job).
+    defaults={"has_note": lambda old: bool((old.get("reason") or "").strip())},
+    dropped=("reason",),
 )
 JOB_EXPIRED = declare(
     "job.expired",
     app="dispatch",
     description="Nobody answered the offer in time; the next best technician is offered.",
-    payload={"job": "int", "technician": "int", **_STEP, "reason": "text"},
+    payload={"job": "int", "technician": "int", **_STEP},
     label=_("技师未及时接单，正在改派"),
+    dropped=("reason",),  # until issue 10: always "no answer"
 )
 JOB_NOTE = declare(
     "job.note",
@@ -149,9 +156,13 @@ JOB_NOTE = declare(
 JOB_HANDED_OVER = declare(
     "job.handed_over",
     app="dispatch",
-    description="The technician handed the job to a colleague (old job, new job, colleague); reason: typed.",
-    payload={"from": "int", "to": "int", "technician": "int", "reason": "text"},
+    description=(
+        "The technician handed the job to a colleague (old job, new job, colleague); the reason they had to"
+        " write stays on the old job (end_note)."
+    ),
+    payload={"from": "int", "to": "int", "technician": "int"},
     label=_("转由同事上门"),
+    dropped=("reason",),  # until issue 10 the typed reason was copied here
 )
 _VISIT = {
     "visit": "int",

@@ -152,7 +152,9 @@ class Job(models.Model):
     accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    note = models.CharField(_("备注"), max_length=300, blank=True)
+    # Why the job ended before done, as the technician typed it (a decline's or a handover's reason); kept
+    # here, never in an event (the event says `has_note`). Empty when an offer expired unanswered.
+    end_note = models.CharField(_("结束原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("工单")

