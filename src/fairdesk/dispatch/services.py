@@ -188,7 +188,7 @@ def urgent_move(*, urgent: UrgentRequest, to: str, job: Job, actor=None) -> None
     caller's transaction."""
     current = UrgentRequest.objects.select_for_update().filter(pk=urgent.pk).values_list("status", flat=True)
     old_status = current.first()
-    if False:
+    if to not in URGENT_TRANSITIONS.get(old_status, set()):
         raise IllegalTransition(
             _("这个报修已经是“%(status)s”，不能这样操作。")
             % {"status": UrgentStatus(old_status).label if old_status else "?"}
