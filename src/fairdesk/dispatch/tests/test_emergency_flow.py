@@ -7,9 +7,10 @@ import pytest
 
 from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import staff_create
+from fairdesk.bookings.errors import IllegalTransition
 from fairdesk.core import clock
 from fairdesk.core.models import Event
-from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician
+from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician, UrgentRequest, UrgentStatus
 from fairdesk.dispatch.services import (
     IllegalJobTransition,
     job_accept,
@@ -17,6 +18,8 @@ from fairdesk.dispatch.services import (
     job_decline,
     offers_expire,
     urgent_assign,
+    urgent_move,
+    urgent_override,
     urgent_request_create,
 )
 from fairdesk.regions.models import Division
@@ -194,3 +197,48 @@ def test_a_busy_technician_is_not_pulled_off_a_job_when_the_promise_cannot_be_ke
     # 王0 is busy until ~50 min from now; nobody can be there in 30, so the idle 王1 comes (and the customer
     # is told his real ETA) instead of breaking 王0's running job.
     assert second.technician == team[1] and second.eta_minutes > 30
+
+
+def _status_events(urgent):
+    return [
+        (e.kind, e.payload["old_status"], e.payload["new_status"])
+        for e in Event.objects.filter(
+            subject_type="bookings.urgentrequest",
+            subject_id=str(urgent.pk),
+            kind__in=["urgent.assigned", "urgent.closed"],
+        ).order_by("pk")
+    ]
+
+
+def test_the_request_follows_its_jobs_through_guarded_transitions(team):
+    """queued → assigned on the first offer (a re-offer after a decline changes nothing), assigned → closed
+    when the job is done, each recorded with the old and new status; a closed request is never reopened."""
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+        job = job_decline(job_id=job.pk, actor=job.technician.user, reason="busy")  # the next technician
+        user = job.technician.user
+        job_accept(job_id=job.pk, actor=user)
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.EN_ROUTE)
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.ON_SITE)
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.DONE)
+    assert _status_events(urgent) == [
+        ("urgent.assigned", "queued", "assigned"),
+        ("urgent.closed", "assigned", "closed"),
+    ]
+    urgent.refresh_from_db()
+    jobs = urgent.jobs.count()
+    with pytest.raises(IllegalTransition):
+        urgent_override(urgent=urgent, technician=team[1], actor=None)
+    urgent.refresh_from_db()
+    assert urgent.status == UrgentStatus.CLOSED and urgent.jobs.count() == jobs  # nothing half-done kept
+
+
+def test_a_request_is_never_closed_before_it_was_assigned(team):
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+    UrgentRequest.objects.filter(pk=urgent.pk).update(status=UrgentStatus.QUEUED)
+    with pytest.raises(IllegalTransition):
+        urgent_move(urgent=urgent, to=UrgentStatus.CLOSED, job=job)
+    assert UrgentRequest.objects.get(pk=urgent.pk).status == UrgentStatus.QUEUED
