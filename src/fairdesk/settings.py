@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "fairdesk.core.context_processors.business",
+                "fairdesk.core.context_processors.demo_clock",
                 "fairdesk.accounts.context_processors.staff",
             ],
         },

@@ -306,6 +306,12 @@ TEST_CLOCK_ADVANCED = declare(
     description="The demo's test clock moved forward.",
     payload={"seconds": "int", "offset": "int"},
 )
+TEST_CLOCK_RESET = declare(
+    "test_clock.reset",
+    app="core",
+    description="The demo's test clock went back to real time (what happened during the jump stays).",
+    payload={"offset_before": "int"},
+)
 ADMIN_CREATED = declare(
     "admin.created",
     app="core",

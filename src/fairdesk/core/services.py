@@ -70,3 +70,32 @@ def demo_clock_advance(*, seconds: int, actor=None) -> int:
         )
     clock.demo_clock_forget()
     return offset
+
+
+def demo_clock_reset(*, actor=None) -> int:
+    """Back to real time (offset 0). What ran during the jump (renewals, reminders, their events) stays
+    recorded: this only stops "now" being moved. Returns the offset it had."""
+    if not settings.FAIRDESK_TEST_CLOCK:
+        raise DomainError("the test clock is off (FAIRDESK_TEST_CLOCK)", code="test_clock_off")
+    with transaction.atomic():
+        row = TestClock.objects.select_for_update().filter(pk=1).first()
+        before = row.offset_seconds if row else 0
+        if before:
+            TestClock.objects.filter(pk=1).update(offset_seconds=0)
+            event_record(
+                kind="test_clock.reset",
+                subject_type="core.testclock",
+                subject_id=1,
+                actor=actor,
+                payload={"offset_before": before},
+            )
+    clock.demo_clock_forget()
+    return before
+
+
+def demo_clock_offset() -> int:
+    """The demo clock's offset in seconds (0 when off or at real time)."""
+    if not settings.FAIRDESK_TEST_CLOCK:
+        return 0
+    offset = clock._test_clock_offset()
+    return int(offset.total_seconds()) if offset else 0

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("demo-clock/back/", views.demo_clock_back, name="demo_clock_back"),
 ]

@@ -107,6 +107,41 @@ def ledger_for(*, customer, latest: int = 20) -> list[LedgerEntry]:
     return list(reversed(entries))
 
 
+# How each ledger line moves the customer's account credit (their money held by us): + in, − out, 0 none.
+CREDIT_SIGN = {
+    EntryKind.PAYMENT: 1,  # they paid: the money is theirs in the account first
+    EntryKind.CHARGE: -1,  # a period's price taken from it
+    EntryKind.CONSUMPTION: 0,  # the prepaid period used up: the credit does not move
+    EntryKind.UNUSED_BACK: 1,  # the unused part of a period back into it
+    EntryKind.REFUND: -1,  # out of it, back to their card
+    EntryKind.REFUND_RETURNED: 1,  # the card refused the refund: back into it
+}
+
+
+def ledger_page(*, customer, page: int = 1, per_page: int = 20) -> dict:
+    """One page of the customer's ledger, newest first, each line with its signed amount (customer's view:
+    + into the account credit, − out of it) and the credit balance after it. Every line is reachable by
+    paging; `pages` says how many there are."""
+    rows = list(LedgerEntry.objects.filter(customer=customer).order_by("at", "pk"))
+    balance = 0
+    lines = []
+    for entry in rows:
+        sign = CREDIT_SIGN.get(entry.kind, 0)
+        balance += sign * entry.amount_fen
+        lines.append({"entry": entry, "sign": sign, "balance_fen": balance})
+    lines.reverse()
+    pages = max(1, -(-len(lines) // per_page))
+    page = min(max(page, 1), pages)
+    return {
+        "lines": lines[(page - 1) * per_page : page * per_page],
+        "page": page,
+        "pages": pages,
+        "count": len(lines),
+        "previous": page - 1 if page > 1 else None,
+        "next": page + 1 if page < pages else None,
+    }
+
+
 def ledger_totals(*, customer=None) -> dict[str, int]:
     entries = LedgerEntry.objects.all() if customer is None else LedgerEntry.objects.filter(customer=customer)
     sums = dict(entries.values_list("kind").annotate(total=Sum("amount_fen")).values_list("kind", "total"))

@@ -20,6 +20,7 @@ from fairdesk.accounts.sessions import session_customer, verify_session
 from fairdesk.core import periodic
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
+from fairdesk.core.money import format_fen
 from fairdesk.core.pages import error_page
 from fairdesk.core.services import demo_clock_advance
 from fairdesk.plans import quotes, selectors, services
@@ -34,6 +35,59 @@ LABELS = {
     "cancel": gettext_lazy("取消"),
     "refund": gettext_lazy("退款"),
 }
+
+
+# The confirm button says what it does, as a verb phrase in each language ("确认降级" / "Downgrade now").
+CONFIRM_LABELS = {
+    "subscribe": gettext_lazy("确认订阅"),
+    "upgrade": gettext_lazy("确认升级"),
+    "downgrade": gettext_lazy("确认降级"),
+    "switch_period": gettext_lazy("确认切换周期"),
+    "cancel": gettext_lazy("确认取消套餐"),
+    "refund": gettext_lazy("确认退款"),
+}
+
+# The ledger in people's words, from the customer's side (the accounting names stay in the back office).
+LEDGER_WORDS = {
+    "payment": gettext_lazy("您付款"),
+    "charge": gettext_lazy("本期套餐费用"),
+    "consumption": gettext_lazy("本期已使用（余额不变）"),
+    "unused_back": gettext_lazy("未用部分转入账户余额"),
+    "refund": gettext_lazy("退回您的银行卡"),
+    "refund_returned": gettext_lazy("银行卡退款未成功，已转回账户余额"),
+}
+
+
+def payment_method_label() -> str:
+    """The card a charge is taken from and a card refund goes back to. The sandbox has one test card;
+    a real provider's checkout would hand back the card's brand and last four digits."""
+    return _("测试卡 ****4242")
+
+
+def _done_notice(action: str, params) -> str:
+    """The success notice's money sentence: how much comes back, where to and when, or what was charged."""
+    try:
+        back = max(int(params.get("back", "0")), 0)
+        paid = max(int(params.get("paid", "0")), 0)
+    except ValueError:
+        return ""
+    when = params.get("effective", "")[:16]
+    sentences = []
+    if paid:
+        sentences.append(
+            _("已从%(card)s扣款 %(amount)s。") % {"card": payment_method_label(), "amount": format_fen(paid)}
+        )
+    if back and params.get("to") == "credit":
+        text = _("%(amount)s 已转入您的账户余额，立即可用于续费，也可随时退回银行卡。")
+        sentences.append(text % {"amount": format_fen(back)})
+    elif back:
+        text = _(
+            "%(amount)s 于 %(when)s 退回您的银行卡（%(card)s），到账时间取决于发卡银行，通常 1–3 个工作日。"
+        )
+        sentences.append(text % {"amount": format_fen(back), "when": when, "card": payment_method_label()})
+    elif action in ("cancel", "refund", "downgrade"):
+        sentences.append(_("没有要退回的钱。"))
+    return "".join(sentences)
 
 
 def _customer(request):
@@ -99,11 +153,41 @@ def my_plan(request):
         sub=sub,
         credit=credit,
         actions=actions,
-        entries=selectors.ledger_for(customer=customer, latest=20),
+        ledger=_ledger(customer, request.GET.get("page", "1")),
         done=LABELS.get(request.GET.get("done", "")),
         done_effective=request.GET.get("effective", "")[:16],
+        done_money=_done_notice(request.GET.get("done", ""), request.GET),
+        card=payment_method_label(),
     )
+    if sub is not None and (sub.auto_renew or sub.pending_plan_id) and not sub.pending_cancel:
+        # What the renewal will take (renewals.py): a scheduled change's price, else the announced one.
+        terms = selectors.plan_settings()
+        renewal = sub.renewal_price or selectors.price_for_renewal(
+            subscription=sub, notice_days=terms.renewal_notice_days
+        )
+        renewal_plan = sub.pending_plan or sub.plan
+        if sub.pending_plan_id:
+            pending = selectors.price_current(
+                plan=sub.pending_plan, period=sub.pending_period or sub.period, at=sub.period_end
+            )
+            renewal = pending or renewal
+        context["next_charge"] = {
+            "at": sub.period_end,
+            "amount_fen": max(renewal.amount_fen - credit, 0),
+            "plan": renewal_plan.display_name,
+        }
     return render(request, "plans/my_plan.html", context)
+
+
+def _ledger(customer, page: str) -> dict:
+    try:
+        number = int(page)
+    except ValueError:
+        number = 1
+    ledger = selectors.ledger_page(customer=customer, page=number)
+    for line in ledger["lines"]:
+        line["words"] = LEDGER_WORDS.get(line["entry"].kind, line["entry"].get_kind_display())
+    return ledger
 
 
 def _common() -> dict:
@@ -145,6 +229,8 @@ def action_page(request, action: str):
         "steps": len(steps) + 1,  # the confirm click is the last step
         "next_step": index + 1,
         "choice": choice,
+        "confirm_label": CONFIRM_LABELS[action],
+        "card": payment_method_label(),
     }
     if step == "choose":
         context["options"] = _options(action, sub, selectors.prices_by_plan())
@@ -230,7 +316,14 @@ def action_confirm(request, action: str):
         return error_page(request, body["message"], back=back, status=status)
 
     effective = quotes.local_minute(body["effective_at"])
-    return redirect(reverse("plans:my_plan") + "?" + urlencode({"done": action, "effective": effective}))
+    done = {
+        "done": action,
+        "effective": effective,
+        "paid": body.get("amount_due_fen", 0),
+        "back": body.get("amount_back_fen", 0),
+        "to": body.get("refund_to", "original"),
+    }
+    return redirect(reverse("plans:my_plan") + "?" + urlencode(done))
 
 
 @require_POST
