@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 
 from fairdesk.core import clock
 from fairdesk.core.errors import InvalidInput
-from fairdesk.notify import quiet_hours
+from fairdesk.core.events import channel_for
+from fairdesk.core.services import event_record
+from fairdesk.notify import events, quiet_hours
 from fairdesk.notify.gateways import SendResult, sms_gateway
 from fairdesk.notify.models import (
     Channel,
@@ -366,9 +368,26 @@ def messages_dispatch_due(
                 if m.channel == Channel.PUSH and r.http_status in {404, 410} and m.recipient in subscriptions
             ]
             if gone:
-                PushSubscription.objects.filter(pk__in=gone).update(is_active=False)
+                push_subscriptions_remove(ids=gone, reason="gone")
             handled += len(batch)
     return handled
+
+
+@transaction.atomic
+def push_subscriptions_remove(*, ids: list[int], reason: str) -> int:
+    """Stop using these browsers (reason `gone`: the push service answered 404/410). Each is claimed by a
+    conditional UPDATE, so two workers never record the same removal twice."""
+    removed = 0
+    for subscription in PushSubscription.objects.filter(pk__in=ids, is_active=True).select_related("user"):
+        if PushSubscription.objects.filter(pk=subscription.pk, is_active=True).update(is_active=False):
+            removed += 1
+            event_record(
+                kind=events.PUSH_SUBSCRIPTION_REMOVED,
+                subject=subscription.user,
+                actor_label="notify",
+                payload={"subscription": subscription.pk, "reason": reason},
+            )
+    return removed
 
 
 @transaction.atomic
@@ -379,31 +398,67 @@ def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str, user_agent: s
         raise InvalidInput(_("推送地址必须以 https:// 开头。"), code="invalid_subscription")
     if not (endpoint and p256dh and auth):
         raise InvalidInput(_("推送订阅缺少 endpoint、p256dh 或 auth。"), code="invalid_subscription")
-    subscription, _created = PushSubscription.objects.update_or_create(
-        endpoint=endpoint[:1000],
-        defaults={
-            "user": user,
-            "p256dh": p256dh[:200],
-            "auth": auth[:100],
-            "user_agent": user_agent[:300],
-            "is_active": True,
-        },
+    fields = {"user": user, "p256dh": p256dh[:200], "auth": auth[:100], "is_active": True}
+    known = PushSubscription.objects.select_for_update().filter(endpoint=endpoint[:1000]).first()
+    before = None if known is None else (known.user_id, known.p256dh, known.auth, known.is_active)
+    subscription, created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint[:1000], defaults={**fields, "user_agent": user_agent[:300]}
     )
-    preference, _created = ChannelPreference.objects.get_or_create(user=user)
+    channel = channel_for(user)
+    if created:
+        event_record(
+            kind=events.PUSH_SUBSCRIPTION_ADDED,
+            subject=user,
+            actor=user,
+            payload={"subscription": subscription.pk, "channel": channel},
+        )
+    elif before != (user.pk, fields["p256dh"], fields["auth"], True):  # the same browser again is no change
+        event_record(
+            kind=events.PUSH_SUBSCRIPTION_REPLACED,
+            subject=user,
+            actor=user,
+            payload={
+                "subscription": subscription.pk,
+                "from_user": before[0],
+                "was_active": before[3],
+                "channel": channel,
+            },
+        )
+    preference, _created = ChannelPreference.objects.select_for_update().get_or_create(user=user)
     if not preference.push:
+        old = _channels(preference)
         preference.push = True
         preference.save(update_fields=["push"])
+        _preference_changed(user=user, old=old, preference=preference, actor=user)
     return subscription
+
+
+def _channels(preference) -> list[str]:
+    return [name for name in ("sms", "email", "push") if getattr(preference, name)]
+
+
+def _preference_changed(*, user, old: list[str], preference, actor) -> None:
+    """Record a change of the customer's channels (none when the set is the same)."""
+    new = _channels(preference)
+    if new != old:
+        event_record(
+            kind=events.CHANNEL_PREFERENCE_CHANGED,
+            subject=user,
+            actor=actor,
+            payload={"old_channels": old, "new_channels": new, "channel": channel_for(actor)},
+        )
 
 
 @transaction.atomic
 def channel_preference_set(*, user, sms: bool, email: bool, push: bool):
     """The customer's choice of channels. SMS stays on while it is the only way to reach them."""
-    preference, _created = ChannelPreference.objects.get_or_create(user=user)
+    preference, _created = ChannelPreference.objects.select_for_update().get_or_create(user=user)
+    old = _channels(preference)
     has_push = user.push_subscriptions.filter(is_active=True).exists()
     preference.sms = sms or not ((email and user.email) or (push and has_push))
     preference.email, preference.push = email and bool(user.email), push and has_push
     preference.save()
+    _preference_changed(user=user, old=old, preference=preference, actor=user)
     return preference
 
 

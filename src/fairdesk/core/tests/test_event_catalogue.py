@@ -144,6 +144,11 @@ def plan_flows(client, demo):
         assert cancel.status_code == 200, cancel.content
         refund = post_json(client, "/api/v1/refunds", {}, "p6")
         assert refund.status_code == 200, refund.content
+    channels = client.post("/notify/preferences/", {"push": "on"})  # no browser yet: stays on SMS
+    assert channels.status_code == 302, channels.content.decode()[:500]
+    keys = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA", "auth": "tBHItJI5svbpez7KI4CCXg"}
+    browser = {"endpoint": "https://push.example/catalogue", "keys": keys}
+    assert post_json(client, "/api/v1/push/subscriptions", browser, "n1").status_code == 201
     client.logout()
     other = {"plan": "basic", "period": "year", "customer_phone": "13800000052", "provider": "offline"}
     on_behalf = post_json(client, "/api/v1/subscriptions", other, "p7", **demo["agent_headers"])
@@ -204,6 +209,8 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
         "subscription.renewed",
         "subscription.cancel",
         "subscription.refund",
+        "push_subscription.added",
+        "channel_preference.changed",
     }
     assert expected <= kinds, expected - kinds
 
@@ -243,6 +250,7 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
     assert one("subscription.created", to_plan="basic")["channel"] == "agent"  # on behalf of a customer
     assert one("subscription.created", to_plan="standard")["channel"] == "api"
     assert one("subscription.auto_renew_off")["channel"] == "self_service"
+    assert one("channel_preference.changed")["new_channels"] == ["sms", "push"]
 
 
 def test_every_kind_the_code_records_is_in_the_catalogue():
