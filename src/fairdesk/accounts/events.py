@@ -8,6 +8,15 @@ PHONE_CODE_SENT = declare(
     description="A one-time code was sent to a phone (subject: the code record; the client's IP address).",
     payload={"ip": "code?"},
 )
+PHONE_CODE_FAILED = declare(
+    "phone_code.failed",
+    app="accounts",
+    description=(
+        "A wrong one-time code was entered (subject: the code record): attempts so far, and whether the code"
+        " is now burnt (the last guess allowed)."
+    ),
+    payload={"attempts": "int", "burnt": "bool"},
+)
 PHONE_CODE_VERIFIED = declare(
     "phone_code.verified",
     app="accounts",

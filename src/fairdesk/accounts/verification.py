@@ -129,6 +129,12 @@ def _check_code(e164: str, code: str) -> DomainError | None:
     record.attempts += 1
     if not hmac.compare_digest(record.digest, _digest(e164, (code or "").strip())):
         record.save(update_fields=["attempts"])
+        event_record(
+            kind=events.PHONE_CODE_FAILED,
+            subject=record,
+            actor_label="anonymous",
+            payload={"attempts": record.attempts, "burnt": record.attempts >= MAX_GUESSES},
+        )
         return InvalidInput(_("验证码不正确。"), code="code_wrong")
     record.used_at = now
     record.save(update_fields=["attempts", "used_at"])
