@@ -89,3 +89,27 @@ def test_the_customers_page_cancels_for_their_request_and_shows_why(
     assert booking.cancel_note == ""
     shown = client.get(f"/my/{reference}/").content.decode()
     assert 'data-testid="cancel-reason"' in shown and "客户要求取消" in shown
+
+
+def test_the_migration_copies_old_typed_reasons_onto_the_bookings(client, network, agent_headers):  # noqa: F811
+    """Before issue 10 the words lived only in the event; bookings 0005 copies them onto the booking (the
+    pages' own values "customer" and "caller asked" were codes, not notes)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("fairdesk.bookings.migrations.0005_booking_cancel_reason")
+    typed = booked(client, agent_headers)
+    paged = book(client, agent_headers, open_slots(client)[1]["id"], phone="13800000002").json()["reference"]
+    for reference, reason in ((typed, "门锁已经自己修好了"), (paged, "caller asked")):
+        booking = Booking.objects.get(reference=reference)
+        Booking.objects.filter(pk=booking.pk).update(status="cancelled")  # as the old code left it
+        Event.objects.create(
+            kind="booking.cancelled",
+            subject_type="bookings.booking",
+            subject_id=str(booking.pk),
+            payload={"old_status": "confirmed", "new_status": "cancelled", "reason": reason},
+        )
+    migration.reasons_onto_bookings(apps, None)
+    rows = {b.reference: (b.cancel_reason, b.cancel_note) for b in Booking.objects.all()}
+    assert rows == {typed: ("customer_request", "门锁已经自己修好了"), paged: ("customer_request", "")}
