@@ -70,3 +70,23 @@ def test_the_one_tap_link_turns_auto_renew_off(client, catalog):
     sub.refresh_from_db()
     assert sub.auto_renew is False
     assert client.get("/plans/auto-renew-off/forged/").status_code == 404
+
+
+def test_the_ledger_shows_every_line_by_pages_with_signs_and_balance(client, catalog):
+    """Issue 16 item 9: not silently only the last 20 lines."""
+    from fairdesk.plans.models import LedgerEntry
+
+    customer = signed_in(client, phone="13800138011")
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(customer=customer, kind="payment", amount_fen=100 + i) for i in range(45)]
+    )
+    first = client.get("/plan/").content.decode()
+    assert first.count('data-testid="ledger-amount"') == 20
+    assert "第 1 / 3 页，共 45 条" in first and 'rel="next"' in first
+    total = sum(100 + i for i in range(45))
+    assert f"¥{total // 100:,}.{total % 100:02d}" in first  # the running balance after the newest line
+    last = client.get("/plan/", {"page": 3}).content.decode()
+    assert last.count('data-testid="ledger-amount"') == 5 and ">+¥1.00<" in last  # the oldest line
+    assert ">¥1.00<" in last  # its balance
+    english = client.get("/plan/", {"page": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Page 2 of 3, 45 lines" in english and "You paid" in english

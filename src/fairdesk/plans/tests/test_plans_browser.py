@@ -84,4 +84,4 @@ def test_click_parity_and_one_rule_for_both_directions(phone_page, live_site, sm
         refund_clicks, _at = do(page, "refund", "[data-refund-to='original']")  # money back at once
         assert refund_clicks == 3
         assert page.get_by_test_id("current-plan").inner_text() == "您现在没有套餐。"
-    assert page.get_by_test_id("ledger").inner_text().count("退款") >= 1
+    assert page.get_by_test_id("ledger").inner_text().count("退回您的银行卡") >= 1
