@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from fairdesk.accounts.views import staff_login
@@ -11,6 +13,8 @@ admin.site.login = staff_login  # one sign-in page (and one password throttle) f
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the site's own, from static.
+    path("favicon.ico", lambda request: redirect(static("fairdesk/favicon.svg")), name="favicon"),
     path("api/v1/", api.urls),
     # Job photos only through a view that checks who may see the job; MEDIA_ROOT is never served raw.
     path("tech/photos/<int:note_id>/", job_photo, name="job_photo"),
