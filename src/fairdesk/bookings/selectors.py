@@ -44,6 +44,16 @@ def slots_open_for_day(*, station, day: dt.date) -> list[Slot]:
     return slots_open(station_id=station.pk, start=start, end=start + dt.timedelta(days=1))
 
 
+def next_open_day(*, station, after: dt.date) -> dt.date | None:
+    """The next day (local) with a bookable slot after `after`, else the first one from now (an earlier day
+    in the window); None when nothing is bookable at all (e.g. after the demo clock jumped)."""
+    zone = clock.local_zone()
+    start = dt.datetime.combine(after + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    free = Slot.objects.filter(station=station, booked__lt=F("capacity"), start__gt=clock.now())
+    slot = free.filter(start__gte=start).order_by("start").first() or free.order_by("start").first()
+    return slot.start.astimezone(zone).date() if slot else None
+
+
 def slots_future(*, station_id: int) -> list[Slot]:
     return list(Slot.objects.filter(station_id=station_id, start__gt=clock.now()).order_by("start"))
 

@@ -74,7 +74,15 @@ def book(request):
                 day=day,
                 slots=selectors.slots_open_for_day(station=coverage.station, day=day),
             )
+            if not context["slots"]:
+                context["next_free"] = _next_free(coverage.station, day, context["day_links"])
     return render(request, "bookings/book.html", context)
+
+
+def _next_free(station, day: dt.date, day_links: list[tuple[dt.date, str]]) -> dict:
+    """The chosen day is full: the next day that is not, with its link when it is one of the shown days."""
+    found = selectors.next_open_day(station=station, after=day)
+    return {"day": found, "href": dict(day_links).get(found) if found else None}
 
 
 @require_POST
