@@ -118,6 +118,22 @@ def emergency_flow(client, demo):
     return job
 
 
+def declined_emergency_flow(client, demo):
+    """Another emergency: the offered technician declines on their page (with a reason), the next offer goes
+    unanswered and expires (the periodic job)."""
+    page = client.post("/help-now/", {"phone": "13700000042", "address": ADDRESS, "description": "保险柜"})
+    assert page.status_code == 302, page.content.decode()[:500]
+    job = Job.objects.select_related("technician__user").filter(status="offered").get()
+    client.force_login(job.technician.user)
+    declined = client.post(f"/tech/jobs/{job.pk}/", {"action": "decline", "reason": "正在另一单上"})
+    assert declined.status_code == 302, declined.content.decode()[:500]
+    client.logout()
+    job.refresh_from_db()
+    assert (job.status, job.end_note) == ("declined", "正在另一单上")  # the words stay on the job
+    with clock.frozen_at(T0 + DAY / 2):
+        run_periodic("dispatch.offers_expire")
+
+
 def plan_flows(client, demo):
     """The customer (API) subscribes, upgrades, turns auto-renew on, downgrades; the renewal notice and the
     renewal run as periodic jobs; then cancel and refund. An agent subscribes someone else (on behalf)."""
@@ -182,6 +198,7 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
     with clock.frozen_at(T0):
         booking_flows(client, demo)
         emergency_flow(client, demo)
+        declined_emergency_flow(client, demo)
     with clock.frozen_at(T0 + DAY):
         plan_flows(client, demo)
     recorded = list(Event.objects.all())
@@ -200,6 +217,8 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
         "job.en_route",
         "job.on_site",
         "job.done",
+        "job.declined",
+        "job.expired",
         "subscription.created",
         "subscription.upgrade",
         "subscription.auto_renew_on",
@@ -233,6 +252,7 @@ def test_the_demo_flows_record_only_catalogued_events_without_prose(client, demo
     promised = dt.datetime.fromisoformat(arrival["promised_at"])
     assert arrival["within_promise"] is (T0 + dt.timedelta(minutes=12) <= promised)
     assert arrival["within_30_minutes"] is True
+    assert one("job.declined")["has_note"] is True
     done = one("job.done")
     assert done["arrived_at"] == arrival["arrived_at"] and done["new_status"] == "done"
     up = one("subscription.upgrade")
