@@ -16,4 +16,5 @@ def demo_clock(request) -> dict:
     offset = clock._test_clock_offset()
     if not offset:
         return {}
-    return {"demo_clock": {"now": clock.now(), "days": round(offset / dt.timedelta(days=1), 1)}}
+    days = round(offset / dt.timedelta(days=1), 1)
+    return {"demo_clock": {"now": clock.now(), "days": int(days) if days == int(days) else days}}

@@ -51,7 +51,7 @@ def test_the_demo_clock_shows_itself_everywhere_and_goes_back(browser, demo_site
             page.goto(demo_site.url + path)
             banner = page.get_by_test_id("demo-clock-banner")
             assert f"{simulated:%Y-%m-%d}" in banner.inner_text(), path
-            assert "快进了 30.0 天" in banner.inner_text()
+            assert "快进了 30 天" in banner.inner_text()
             assert banner.get_by_role("button", name="回到真实时间").is_visible()
         shot(page, "demo-clock-zh")
         no_violations(page)
@@ -72,7 +72,7 @@ def test_the_demo_clock_shows_itself_everywhere_and_goes_back(browser, demo_site
             "print(json.dumps(list(Event.objects.filter(kind__startswith='test_clock.')"
             ".order_by('pk').values_list('kind', 'payload'))))"
         )
-        recorded = json.loads(demo_site.manage("shell", "-c", script).stdout)
+        recorded = json.loads(demo_site.manage("shell", "-c", script).stdout.strip().splitlines()[-1])
         assert recorded == [
             ["test_clock.advanced", {"seconds": 2_592_000, "offset": 2_592_000}],
             ["test_clock.reset", {"offset_before": 2_592_000}],
