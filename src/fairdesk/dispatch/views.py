@@ -150,7 +150,9 @@ def _timeline_svg(rows, day_start) -> str:
     as a full bar (coloured by its status), waiting time as the gaps between."""
     width, row_h, left = 720, 34, 90
     span = 12 * 60
-    parts = [f'<svg class="timeline-svg" viewBox="0 0 {width} {row_h * max(len(rows), 1) + 24}" role="img">']
+    label = escape(_("技师时间线：每位技师的路程、上门和空闲时间"))  # the picture's text alternative (axe)
+    height = row_h * max(len(rows), 1) + 24
+    parts = [f'<svg class="timeline-svg" viewBox="0 0 {width} {height}" role="img" aria-label="{label}">']
     for hour in range(8, 21, 2):
         x = left + (hour - 8) * 60 / span * (width - left)
         parts.append(

@@ -1,7 +1,11 @@
 """In Chromium: every customer and staff page, the admin and the API docs load under the
 Content-Security-Policy without a single violation (reported by the `securitypolicyviolation` event and by
 the console), and htmx still works (coverage check, SMS code). A deliberately inline script proves that
-violations are caught."""
+violations are caught.
+
+Every page opened is also checked by axe-core (fairdesk.testing.axe, injected past the CSP): a serious or
+critical accessibility violation fails the test, except those listed in KNOWN_AXE (pages other people are
+changing now), which make the test an expected failure naming them until they are fixed."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import re
 import time
 
 import pytest
+
+from fairdesk.testing.axe import axe_summary, axe_violations
 
 pytestmark = pytest.mark.browser
 ADDRESS = "江苏省泰州市姜堰区人民路1号"
@@ -28,6 +34,27 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+# (path prefix, axe rule id): known serious/critical violations in templates others own right now. A listed
+# violation turns the test into an expected failure that names it; one not listed fails the test.
+KNOWN_AXE: set[tuple[str, str]] = {
+    # dispatch/technician.html (helper C's, being moved): <meta http-equiv="refresh"> reloads the page, which
+    # screen readers announce as a page change (issue 16 items 8 and 16); needs htmx polling instead.
+    ("/tech/", "meta-refresh"),
+    # Django's own admin widgets (not our templates): the split date/time inputs carry no label of their own
+    # (#id_start_0/_1, #id_effective_from_0/_1, #id_announced_at_0/_1), nor do tabular inline fields
+    # (#id_areas-0-source_text: label, label-title-only) or the select2 autocomplete (aria-input-field-name).
+    ("/admin/bookings/slot/add/", "label"),
+    ("/admin/plans/planprice/add/", "label"),
+    ("/admin/regions/station/", "label"),
+    ("/admin/regions/station/", "label-title-only"),
+    ("/admin/regions/station/", "aria-input-field-name"),
+}
+
+
+def _known(path: str, rule: str) -> bool:
+    return any(path.startswith(prefix) and rule == known for prefix, known in KNOWN_AXE)
+
+
 class Watcher:
     """Collects CSP violations and console errors of one browser context, page by page."""
 
@@ -37,6 +64,8 @@ class Watcher:
         self.violations: list[str] = []
         self.console_errors: list[str] = []
         self.visited: list[str] = []
+        self.axe: list[str] = []  # not listed in KNOWN_AXE: fails
+        self.axe_known: list[str] = []
         self.context.expose_function("fairdeskCspViolation", lambda text: self.violations.append(text))
         self.context.add_init_script(REPORT)
         self.page = self.context.new_page()
@@ -51,32 +80,43 @@ class Watcher:
             self.console_errors.append(f"{self.page.url}: {message.text}")
 
     def _response(self, response) -> None:
-        # Chromium asks for /favicon.ico on its own; the site has none (not a policy matter).
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        # Chromium asks for /favicon.ico on pages that name no icon: it is there too (issue 16 item 7).
+        if response.status >= 400:
             self.console_errors.append(f"{response.status} {response.url}")
 
-    def visit(self, path: str):
+    def visit(self, path: str, *, axe: bool = True):
         response = self.page.goto(self.base + path)
         assert response is not None and response.ok, (path, response.status, self.server.log_tail(30))
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), path
         self.page.wait_for_load_state("load")
         self.page.wait_for_timeout(150)  # late violations (deferred scripts, htmx) reach the listener
         self.visited.append(path)
+        if axe:
+            self.check_axe(path)
         return self.page
+
+    def check_axe(self, path: str) -> None:
+        for violation in axe_violations(self.page):
+            line = axe_summary(path, [violation])[0]
+            (self.axe_known if _known(path, violation["id"]) else self.axe).append(line)
 
     def sign_in_staff(self, role: str, next_path: str):
         self.page.goto(f"{self.base}/admin/login/?next={next_path}")
         self.page.locator("#id_username").fill(STAFF[role])
         self.page.locator("#id_password").fill(PASSWORD)
-        self.page.locator("input[type=submit]").click()
+        self.page.locator("main form [type=submit]").click()
         self.page.wait_for_load_state("load")
         assert self.page.url.startswith(self.base + next_path), self.page.url
         self.page.wait_for_timeout(150)
         self.visited.append(next_path)
+        self.check_axe(next_path)
 
     def assert_clean(self) -> None:
         assert self.violations == [], f"CSP violations on {self.visited}: {self.violations}"
         assert self.console_errors == [], self.console_errors
+        assert self.axe == [], "accessibility (axe-core) violations:\n" + "\n".join(self.axe)
+        if self.axe_known:
+            pytest.xfail("known accessibility violations (KNOWN_AXE):\n" + "\n".join(self.axe_known))
 
     def close(self) -> None:
         self.context.close()
@@ -135,7 +175,9 @@ def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
     page = w.visit("/plan/")  # signed in by the verified phone: the plan actions and the demo clock
     page.get_by_test_id("plan-actions").wait_for()
     w.visit("/plan/subscribe/")
-    w.visit("/api/v1/docs")
+    # Swagger UI is the API's developer documentation, not a customer or staff page, and its markup is
+    # Ninja's own (axe: color-contrast, html-has-lang, nested-interactive): checked for the CSP only.
+    w.visit("/api/v1/docs", axe=False)
     w.page.locator(".swagger-ui .info").first.wait_for()  # Swagger UI ran from our own static files
     w.assert_clean()
 
