@@ -80,6 +80,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "plan/<str:action>/"): allow(*CUSTOMERS),
     ("POST", "plan/<str:action>/confirm/"): allow(*CUSTOMERS),
     ("POST", "plan/demo-clock/"): allow(),  # only with FAIRDESK_TEST_CLOCK (a demo); off here
+    ("POST", "demo-clock/back/"): allow(),  # likewise
+    ("GET", "favicon.ico"): EVERYONE,
     # staff pages
     ("GET", "hotline/"): allow("agent", "manager"),
     ("POST", "hotline/book/"): allow("agent", "manager"),
