@@ -42,7 +42,7 @@ def test_the_procfile_web_process_serves_production_settings():
     assert set(processes) == {"web", "worker", "slowworker", "release"}
     command = shlex.split(processes["web"])
     assert command[0] == "gunicorn"
-    with fresh_database_url() as database_url:
+    with fresh_database_url() as database_url, tempfile.TemporaryDirectory() as static_root:
         port = free_port()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("FAIRDESK_", "SECURE_"))},
@@ -53,10 +53,11 @@ def test_the_procfile_web_process_serves_production_settings():
             "FAIRDESK_SMS_BACKEND": "console",
             "PORT": str(port),
             "WEB_WORKERS": "2",
+            "STATIC_ROOT": static_root,
         }
-        subprocess.run(
-            [sys.executable, str(REPO / "manage.py"), "migrate", "-v0"], env=env, check=True, timeout=300
-        )
+        # The Procfile's release step: migrate, then collect the hashed static files the pages name.
+        for step in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run([sys.executable, str(REPO / "manage.py"), *step], env=env, check=True, timeout=300)
         log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *command[1:]],

@@ -80,7 +80,7 @@ def crashing_call(site, sandbox, path: str, body: dict, key: str) -> None:
     """Send the request; while the server waits for the (slow) provider holding the customer's locks, kill
     its database session (or its processes); the provider then charges, the server cannot commit."""
     sandbox.state.delay_seconds = 2.0
-    arrived = sandbox.state.delayed
+    arrived, answered = sandbox.state.delayed, sandbox.state.requests
     outcome: list = []
     thread = threading.Thread(target=lambda: outcome.append(_try(call, site, path, body, key)))
     thread.start()
@@ -94,6 +94,12 @@ def crashing_call(site, sandbox, path: str, body: dict, key: str) -> None:
         else:
             _kill_workers(site)
         thread.join(30)
+        # The provider finishes the charge after its delay, whatever became of our side: wait for it (a
+        # restarted SQLite worker can be up again before the slow provider has answered).
+        for _ in range(1000):
+            if sandbox.state.requests > answered:
+                break
+            time.sleep(0.01)
     finally:
         sandbox.state.delay_seconds = 0
     assert outcome and (isinstance(outcome[0], Exception) or outcome[0][0] >= 500), outcome
