@@ -23,7 +23,7 @@ from fairdesk.accounts.sessions import page_actor, session_customer, verified_ph
 from fairdesk.bookings import console, selectors, services
 from fairdesk.bookings.calendar import booking_ics
 from fairdesk.core.errors import DomainError
-from fairdesk.core.pages import error_page
+from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.notify.selectors import preference_for
 from fairdesk.regions.services import coverage_lookup
@@ -107,7 +107,7 @@ def book_confirm(request):
         customer = customer_get_or_create(phone=phone, name=data.get("name", ""))
         booking = services.booking_create(
             customer=customer,
-            slot_id=_int(data.get("slot_id")),
+            slot_id=form_id(data.get("slot_id")),
             service_type_code=data.get("service_type", ""),
             address=data.get("address", ""),
             contact_name=data.get("name", ""),
@@ -205,7 +205,7 @@ def booking_reschedule(request, reference: str):
     try:
         services.booking_reschedule(
             reference=booking.reference,
-            slot_id=_int(request.POST.get("slot_id")),
+            slot_id=form_id(request.POST.get("slot_id")),
             actor=page_actor(request),
         )
     except DomainError as exc:
@@ -220,15 +220,6 @@ def booking_calendar(request, reference: str):
     response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fairdesk-{booking.reference}.ics"'
     return response
-
-
-def _int(value: str | None) -> int:
-    """A number from a form; anything else is 0, which no row has (the service then says what is wrong)."""
-    try:
-        number = int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0
 
 
 def _hotline_url(phone: str, **params: str) -> str:
@@ -287,7 +278,7 @@ def hotline_book(request):
         customer = permissions.acting_customer(request.user, data.get("phone", ""), write=True)
         booking = services.booking_create(
             customer=customer,
-            slot_id=_int(data.get("slot_id")),
+            slot_id=form_id(data.get("slot_id")),
             service_type_code=data.get("service_type", ""),
             address=data.get("address", ""),
             contact_name=data.get("name", ""),

@@ -21,6 +21,16 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "core/error.html"
 
 
+def form_id(value) -> int:
+    """A row id from a form or query; anything that is not a positive 64-bit number is 0, which no row has
+    (the caller then answers "not found" or the service says what is wrong)."""
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
+
+
 def error_page(request, error: DomainError | str, *, back: str = "", status: int | None = None, title=None):
     """The message in the user's language where the action was, with a way back; the status from the
     domain error (404, 409, 422 …) unless given."""

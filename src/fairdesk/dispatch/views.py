@@ -16,22 +16,13 @@ from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
-from fairdesk.core.pages import error_page
+from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.dispatch import selectors, services
 from fairdesk.dispatch.models import JobStatus, Technician, UrgentRequest, UrgentStatus, VisitStatus
 from fairdesk.dispatch.planning import station_plan_day
 from fairdesk.plans.selectors import plan_badges
 from fairdesk.regions.models import Station
-
-
-def _pk(value) -> int:
-    """An id from a form or query; anything that is not a positive number is 0, which no row has."""
-    try:
-        number = int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-    return number if 0 < number < 2**63 else 0
 
 
 @page_requires(permissions.TECHNICIAN)
@@ -117,7 +108,7 @@ def job_note(request, job_id: int):
 @page_requires(permissions.TECHNICIAN)
 @require_POST
 def job_handover(request, job_id: int):
-    colleague = Technician.objects.filter(pk=_pk(request.POST.get("to"))).first()
+    colleague = Technician.objects.filter(pk=form_id(request.POST.get("to"))).first()
     if colleague is None:
         raise Http404
     try:
@@ -223,7 +214,7 @@ def board(request):
     if abs((day - today).days) > 366:  # the board plans days, not centuries (and year 9999 overflows)
         day = today
     stations = Station.objects.filter(technician__isnull=False).distinct().order_by("name")
-    station = stations.filter(pk=_pk(request.GET.get("station"))).first() or stations.first()
+    station = stations.filter(pk=form_id(request.GET.get("station"))).first() or stations.first()
     rows = selectors.station_day(station=station, day=day) if station else []
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     context = {
@@ -249,7 +240,7 @@ def board(request):
 @page_requires(permissions.DISPATCH)
 @require_POST
 def board_plan(request):
-    station = Station.objects.filter(pk=_pk(request.POST.get("station"))).first()
+    station = Station.objects.filter(pk=form_id(request.POST.get("station"))).first()
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
@@ -264,7 +255,7 @@ def board_plan(request):
 @require_POST
 def board_assign(request):
     urgent = selectors.urgent_by_reference(reference=request.POST.get("reference", ""))
-    technician = Technician.objects.filter(pk=_pk(request.POST.get("technician"))).first()
+    technician = Technician.objects.filter(pk=form_id(request.POST.get("technician"))).first()
     if urgent is None or technician is None:
         raise Http404
     services.urgent_override(urgent=urgent, technician=technician, actor=request.user)
