@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fairdesk.notify",
     "fairdesk.dispatch",
     "fairdesk.plans",
+    "fairdesk.support",
 ]
 
 MIDDLEWARE = [
