@@ -18,6 +18,7 @@ from fairdesk.core.errors import DomainError
 from fairdesk.notify.api import router as notify_router
 from fairdesk.plans.api import router as plans_router
 from fairdesk.regions.api import router as regions_router
+from fairdesk.support.api import router as support_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -152,3 +153,4 @@ api.add_router("/", bookings_router)
 api.add_router("/", accounts_router)
 api.add_router("/", plans_router)
 api.add_router("/", notify_router)
+api.add_router("/", support_router)

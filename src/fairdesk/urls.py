@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.dispatch.urls")),
     path("", include("fairdesk.plans.urls")),
+    path("", include("fairdesk.support.urls")),
     path("", include("fairdesk.core.urls")),
 ]
 

@@ -33,6 +33,8 @@ class Schedule:
 SCHEDULE: dict[str, Schedule] = {
     # An emergency offer not accepted in time goes to the next best technician.
     "dispatch.offers_expire": Schedule(1, FAST),
+    # Waiting conversations go to agents on duty with room (also done at once on every change; this is the net).
+    "support.queue_dispatch": Schedule(5, FAST),
     # After 20:00 local time, plan tomorrow's routes once for every station (PyVRP: seconds of CPU).
     "dispatch.nightly_plan": Schedule(60, SLOW),
     # Refunds the payment provider could not take yet (each call may wait on the provider).

@@ -138,6 +138,8 @@ class Message(models.Model):
     text = models.TextField(_("内容"), max_length=TEXT_MAX)
     # The bot's self-service links, as codes (support.links.LINKS): book, reschedule, cancel, my_plan, complaint.
     links = models.JSONField(_("自助链接"), default=list, blank=True)
+    # A note between agents (a transfer's note): shown in the console, never to the customer.
+    internal = models.BooleanField(_("仅客服可见"), default=False)
     at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
 
     class Meta:

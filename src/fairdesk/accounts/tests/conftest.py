@@ -27,6 +27,7 @@ def world(settings, payment_sandbox, tmp_path):
     from fairdesk.plans.services import subscription_create
     from fairdesk.regions.models import Division
     from fairdesk.regions.services import service_area_add, station_create
+    from fairdesk.support.services import conversation_open_for_caller
 
     settings.FAIRDESK_PAYMENT_SANDBOX_URL = payment_sandbox.url
     service_types_load_demo()
@@ -93,6 +94,7 @@ def world(settings, payment_sandbox, tmp_path):
         window_end=slots[0].end,
     )
     settings.MEDIA_ROOT = tmp_path / "media"
+    conversation = conversation_open_for_caller(agent=staff["agent"], customer=a, text="您好")
     note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
     return {
         "note": note,
@@ -116,6 +118,7 @@ def world(settings, payment_sandbox, tmp_path):
             "token": auto_renew_off_token(sub),
             "subscription_id": sub.pk,
             "note_id": note.pk,
+            "conversation_id": conversation.pk,
         },
     }
 

@@ -11,6 +11,7 @@ identity's request runs in its own savepoint, rolled back after, so one cell nev
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
@@ -97,7 +98,24 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "dispatch/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/plan/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
-    ("GET", "admin/"): allow(*STAFF),  # the back office's own per-model permissions apply inside
+    ("GET", "admin/"): allow(*STAFF),
+    # written support: the chat (customers), the desk (agents; the auditor reads)
+    ("GET", "support/"): EVERYONE,  # the sign-in form, or one's own chat
+    ("POST", "support/"): EVERYONE,  # signing in with phone + code
+    ("POST", "support/send/"): allow(*CUSTOMERS),
+    ("POST", "support/human/"): allow(*CUSTOMERS),
+    ("POST", "support/callback/"): allow(*CUSTOMERS),
+    ("POST", "support/always-human/"): allow(*CUSTOMERS),
+    ("POST", "support/rate/"): allow("customer_a"),
+    ("POST", "support/end/"): allow("customer_a"),
+    ("GET", "support/desk/"): allow("agent", "manager", "auditor"),
+    ("POST", "support/desk/next/"): allow("agent", "manager"),
+    ("POST", "support/desk/duty/"): allow("agent", "manager"),
+    ("POST", "support/desk/open/"): allow("agent", "manager"),
+    ("GET", "support/desk/<int:conversation_id>/"): allow("agent", "manager", "auditor"),
+    ("POST", "support/desk/<int:conversation_id>/reply/"): allow("agent", "manager"),
+    ("POST", "support/desk/<int:conversation_id>/transfer/"): allow("agent", "manager"),
+    ("POST", "support/desk/<int:conversation_id>/close/"): allow("agent", "manager"),  # the back office's own per-model permissions apply inside
     # the API: public
     ("GET", "/api/v1/coverage"): EVERYONE,
     ("GET", "/api/v1/resolve"): EVERYONE,
@@ -119,6 +137,19 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/v1/plans/change-rule"): allow("manager"),
     # a push subscription is a customer's own device: staff tokens are refused
     ("POST", "/api/v1/push/subscriptions"): allow(*CUSTOMERS),
+    # written support: customers (or agents for a caller), then the agents' queue
+    ("POST", "/api/v1/support/conversations"): allow(*CUSTOMERS, "agent", "manager"),
+    ("GET", "/api/v1/support/conversations/{conversation_id}"): allow("customer_a", "agent", "manager", "auditor"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/messages"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/human"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/rating"): allow("customer_a"),
+    ("POST", "/api/v1/support/preferences"): allow(*CUSTOMERS, "agent", "manager"),
+    ("GET", "/api/v1/support/queue"): allow("agent", "manager", "auditor"),
+    ("POST", "/api/v1/support/queue/next"): allow("agent", "manager"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/reply"): allow("agent", "manager"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/close"): allow("agent", "manager"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/transfer"): allow("agent", "manager"),
+    ("POST", "/api/v1/support/duty"): allow("agent", "manager"),
 }
 
 # Django admin's own pages (each model's add/change/delete) are guarded by Django's model permissions and are
@@ -226,6 +257,25 @@ def _body(route: str, identity: str, world) -> dict:
             "endpoint": "https://push.example/matrix",
             "keys": {"p256dh": "BKey", "auth": "secret"},
         },
+        "/api/v1/support/conversations": {"message": "怎么改预约时间", "customer_phone": phone},
+        "/api/v1/support/conversations/{conversation_id}/messages": {"text": "你好", "customer_phone": phone},
+        "/api/v1/support/conversations/{conversation_id}/human": {"customer_phone": phone},
+        "/api/v1/support/conversations/{conversation_id}/rating": {"score": 5},
+        "/api/v1/support/preferences": {"always_human": True, "customer_phone": phone},
+        "/api/v1/support/conversations/{conversation_id}/reply": {"text": "您好"},
+        "/api/v1/support/conversations/{conversation_id}/close": {"resolution": "answered"},
+        "/api/v1/support/conversations/{conversation_id}/transfer": {"to_agent": world["staff"]["manager"].pk},
+        "/api/v1/support/duty": {"on_duty": True},
+        "support/send/": {"text": "怎么改预约时间"},
+        "support/callback/": {"at": (world["slots"][0].start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
+        "support/always-human/": {"on": "1"},
+        "support/rate/": {"conversation": world["path"]["conversation_id"], "score": "5"},
+        "support/end/": {"conversation": world["path"]["conversation_id"]},
+        "support/desk/duty/": {"on": "1"},
+        "support/desk/open/": {"phone": world["a"].phone},
+        "support/desk/<int:conversation_id>/reply/": {"text": "您好"},
+        "support/desk/<int:conversation_id>/transfer/": {"to": str(world["staff"]["manager"].pk), "note": "x"},
+        "support/desk/<int:conversation_id>/close/": {"resolution": "answered"},
         "/api/v1/auth/sms-code": {"phone": "13800000009"},
         "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},
         "my/<str:reference>/reschedule/": {"slot_id": slot},
