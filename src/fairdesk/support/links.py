@@ -1,0 +1,63 @@
+"""The bot's self-service links: a code (stored on bot messages and BotAnswer rows) → a page and its label.
+
+URLs are reversed when a link is drawn, never at import: `support:home` may not be routed yet when this module
+is imported, and the complaint link moves when the complaints issue gives it a page of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# code → (URL name, label). "reschedule" and "cancel" both open "My appointments", where each booking has
+# its own reschedule and cancel buttons.
+LINKS: dict[str, tuple[str, Promise]] = {
+    "book": ("bookings:book", _("预约上门")),
+    "reschedule": ("bookings:my", _("改约（我的预约）")),
+    "cancel": ("bookings:my", _("取消预约（我的预约）")),
+    "my_plan": ("plans:my_plan", _("我的套餐")),
+    "complaint": ("support:home", _("投诉")),
+    "help_now": ("dispatch:help_now", _("紧急求助")),
+}
+
+# Added to the reversed URL: a complaint goes to a person, marked as one, until complaints have a page.
+_QUERY = {"complaint": "?human=complaint"}
+
+# What the bot offers when it did not understand.
+MAIN_LINKS: tuple[str, ...] = ("book", "reschedule", "my_plan", "help_now")
+
+
+def is_link(code: str) -> bool:
+    return code in LINKS
+
+
+def link_url(code: str) -> str:
+    """The page of a link code (KeyError for an unknown code)."""
+    url_name, _label = LINKS[code]
+    return reverse(url_name) + _QUERY.get(code, "")
+
+
+def link_label(code: str) -> Promise:
+    return LINKS[code][1]
+
+
+@dataclass(frozen=True)
+class Link:
+    code: str
+    url: str
+    label: str
+
+
+def links_for(codes: Iterable[str]) -> list[Link]:
+    """The links to draw for stored codes, in order, each once; unknown codes (an old or mistyped row) are
+    skipped, never an error on a customer's page."""
+    seen: set[str] = set()
+    result = []
+    for code in codes or ():
+        if code in LINKS and code not in seen:
+            seen.add(code)
+            result.append(Link(code=code, url=link_url(code), label=str(link_label(code))))
+    return result
