@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.support import bot  # noqa: F401  (every process loads the admin: bot's signals keep its index fresh)
 from fairdesk.support.links import LINKS
 from fairdesk.support.models import AgentDuty, BotAnswer, Conversation, Message, SupportPreference
 
