@@ -119,3 +119,21 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.endpoint[:40]}"
+
+
+class InboundSms(models.Model):
+    """An SMS a customer sent us, as the gateway's inbound webhook delivered it. `gateway_id` makes the
+    webhook idempotent: a gateway that retries delivers the same message once."""
+
+    gateway_id = models.CharField(_("网关消息编号"), max_length=120, unique=True)
+    phone = models.CharField(_("手机号"), max_length=16, db_index=True)
+    text = models.TextField(_("内容"), max_length=2000)
+    received_at = models.DateTimeField(_("收到时间"), default=clock.now)
+    handled_by = models.CharField(_("处理者"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("收到的短信")
+        verbose_name_plural = _("收到的短信")
+
+    def __str__(self) -> str:
+        return f"{self.gateway_id} {clock.local(self.received_at):%Y-%m-%d %H:%M}"

@@ -614,3 +614,25 @@ def duty_set(*, agent, on_duty: bool, capacity: int | None = None) -> AgentDuty:
         if on_duty:
             transaction.on_commit(queue_dispatch, robust=True)
     return duty
+
+
+def sms_inbound(*, phone: str, text: str) -> bool:
+    """An SMS from a customer's phone (notify's inbound webhook): it joins their open conversation, or begins
+    one by SMS (answered by SMS). A staff phone's SMS is not a customer's: left to others (False)."""
+    from fairdesk.accounts import permissions
+    from fairdesk.accounts.selectors import user_by_phone
+    from fairdesk.accounts.services import customer_get_or_create
+
+    customer = user_by_phone(phone=phone)
+    if customer is not None and permissions.staff_role(customer) is not None:
+        return False
+    if customer is None:
+        customer = customer_get_or_create(phone=phone)
+    open_conversation = selectors.conversation_open_for(customer=customer)
+    if open_conversation is not None:
+        message_post(conversation=open_conversation, text=text, channel=Channel.SMS, actor=customer)
+    else:
+        conversation_start(
+            customer=customer, text=text, channel=Channel.SMS, language=customer.language, actor=customer
+        )
+    return True

@@ -49,13 +49,15 @@ def hotline_panel(request) -> str:
 def connect() -> None:
     from fairdesk.bookings import console
     from fairdesk.core import demo, live, periodic
+    from fairdesk.notify import inbound
     from fairdesk.support.demo import load_demo
-    from fairdesk.support.services import queue_dispatch
+    from fairdesk.support.services import queue_dispatch, sms_inbound
 
     live.topic_register("support.conversation.", _can_follow_conversation)
     live.topic_register("support.queue", _can_follow_queue)
     live.topic_register("support.agent.", _can_follow_agent)
     console.panel_register("support.queue", hotline_panel)
+    inbound.handler_register("support", sms_inbound)
     # The safety net under "assigned the moment an agent frees up": every few seconds (core.periodic).
     periodic.register("support.queue_dispatch", queue_dispatch)
     demo.register("support.bot_answers", lambda *, verbosity=1: [f"support: {load_demo()}"])

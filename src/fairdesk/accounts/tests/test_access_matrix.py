@@ -62,6 +62,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "help-now/"): EVERYONE,  # an emergency never waits for a sign-in
     ("GET", "help-now/<str:reference>/"): EVERYONE,  # the reference is the capability (SMS link)
     ("GET", "sw.js"): EVERYONE,
+    ("POST", "notify/sms/inbound/"): allow(),  # the SMS gateway's bearer token, not a person's session
     ("GET", "plan/"): EVERYONE,
     ("POST", "plan/"): EVERYONE,
     ("GET", "plans/auto-renew-off/<str:token>/"): EVERYONE,  # the signed token is the capability
