@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fairdesk.core import clock, live
 from fairdesk.core.services import event_record
@@ -238,7 +239,7 @@ def _bot_turn(conversation: Conversation, text: str) -> None:
                 subject=conversation,
                 payload={"reason": failure, "elapsed_ms": elapsed_ms, "limit_ms": int(bot_timeout() * 1000)},
             )
-            _system(conversation, "机器人暂时无法回答，已为您转接人工客服。")
+            _system(conversation, gettext_noop("机器人暂时无法回答，已为您转接人工客服。"))
             _human(conversation, how=HumanHow.BOT_FAILURE, actor=None)
             return
         message = _say(conversation, Author.BOT, reply.text, links=reply.links)
@@ -294,11 +295,11 @@ def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datet
     if callback_at:
         _system(
             conversation,
-            "已为您预约回电：%(at)s。到时客服会打给您，也会在这里回复您。",
+            gettext_noop("已为您预约回电：%(at)s。到时客服会打给您，也会在这里回复您。"),
             at=f"{clock.local(callback_at):%Y-%m-%d %H:%M}",
         )
     else:
-        _system(conversation, "正在为您转接人工客服，机器人不会再回复。")
+        _system(conversation, gettext_noop("正在为您转接人工客服，机器人不会再回复。"))
     live_status(conversation)
     transaction.on_commit(queue_dispatch, robust=True)
     transaction.on_commit(live_queue, robust=True)
@@ -396,7 +397,7 @@ def _assign(conversation: Conversation, agent, *, via: str) -> None:
         },
     )
     AgentDuty.objects.filter(agent=agent).update(last_assigned_at=now)
-    _system(conversation, "人工客服 %(name)s 已接入，请说。", name=agent_label(agent))
+    _system(conversation, gettext_noop("人工客服 %(name)s 已接入，请说。"), name=agent_label(agent))
     live_status(conversation)
     live.publish(agent_topic(agent.pk), {"event": "assigned", "conversation": conversation.pk, "via": via})
 
@@ -505,7 +506,7 @@ def conversation_transfer(*, conversation: Conversation, agent, to_agent, note: 
         )
         if note:
             _say(conversation, Author.SYSTEM, note, agent=agent, internal=True)
-        _system(conversation, "已为您转给客服 %(name)s。", name=agent_label(to_agent))
+        _system(conversation, gettext_noop("已为您转给客服 %(name)s。"), name=agent_label(to_agent))
         live.publish(agent_topic(to_agent.pk), {"event": "assigned", "conversation": conversation.pk, "via": "transfer"})
         transaction.on_commit(queue_dispatch, robust=True)  # the first agent may have room now
     return conversation
@@ -538,7 +539,7 @@ def conversation_close(
                 "human_requested": conversation.human_requested_at is not None,
             },
         )
-        _system(conversation, "会话已结束。欢迎为这次服务打分（1–5 分）。")
+        _system(conversation, gettext_noop("会话已结束。欢迎为这次服务打分（1–5 分）。"))
         live_status(conversation)
         transaction.on_commit(queue_dispatch, robust=True)
         transaction.on_commit(live_queue, robust=True)

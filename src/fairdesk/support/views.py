@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from fairdesk.accounts import permissions
@@ -24,12 +25,12 @@ from fairdesk.support import bot, selectors, services
 from fairdesk.support.models import Channel, Resolution, SafetyClass, Status
 
 QUICK_REPLIES = (
-    "您好，我是人工客服，请问有什么可以帮您？",
-    "请稍等，我马上为您查询。",
-    "已为您处理好了，还有其他需要吗？",
-    "为了安全，技师开锁前会核对您的身份证和住址证明。",
-    "您可以在“我的预约”里自己改约或取消，不收任何费用。",
-    "降级、取消和退款与升级的步骤一样，在“我的套餐”里两步完成。",
+    gettext_noop("您好，我是人工客服，请问有什么可以帮您？"),
+    gettext_noop("请稍等，我马上为您查询。"),
+    gettext_noop("已为您处理好了，还有其他需要吗？"),
+    gettext_noop("为了安全，技师开锁前会核对您的身份证和住址证明。"),
+    gettext_noop("您可以在“我的预约”里自己改约或取消，不收任何费用。"),
+    gettext_noop("降级、取消和退款与升级的步骤一样，在“我的套餐”里两步完成。"),
 )
 
 
