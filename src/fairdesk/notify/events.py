@@ -41,7 +41,8 @@ SMS_RECEIVED = declare(
     "sms.received",
     app="notify",
     description=(
-        "The SMS gateway delivered a customer's SMS to the inbound webhook (handled_by: the app hook that took"
+        "The SMS gateway delivered a customer's SMS to the inbound webhook (handled_by: the app hook that"
+        " took"
         " it, e.g. support; empty when none did). The text stays on notify.InboundSms."
     ),
     payload={"handled_by": "code"},

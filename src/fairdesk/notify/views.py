@@ -73,12 +73,16 @@ def sms_inbound(request):
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            return JsonResponse({"code": "bad_request", "message": _("请求内容无法解析，请发送有效的 JSON。")}, status=400)
+            return JsonResponse(
+                {"code": "bad_request", "message": _("请求内容无法解析，请发送有效的 JSON。")}, status=400
+            )
     else:
         data = request.POST
     try:
         row, new = sms_receive(
-            gateway_id=str(data.get("id", "")), phone=str(data.get("from", "")), text=str(data.get("text", ""))
+            gateway_id=str(data.get("id", "")),
+            phone=str(data.get("from", "")),
+            text=str(data.get("text", "")),
         )
     except DomainError as exc:
         return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status)

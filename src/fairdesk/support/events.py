@@ -11,7 +11,8 @@ from fairdesk.core.events import declare
 CONVERSATION_OPENED = declare(
     "support.opened",
     app="support",
-    description="A conversation began (channel: web|sms|hotline|api; by_agent: an agent opened it for a caller).",
+    description="A conversation began (channel: web|sms|hotline|api; by_agent: an agent opened it for a "
+    "caller).",
     payload={"channel": "code", "language": "code", "by_agent": "bool"},
     label=_("开始会话"),
 )

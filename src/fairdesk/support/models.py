@@ -1,5 +1,5 @@
-"""Written support: conversations (web chat, SMS replies, opened by an agent for a caller), their messages, the
-bot's answer table, customers' "always a human" choice and agents' duty.
+"""Written support: conversations (web chat, SMS replies, opened by an agent for a caller), their messages,
+the bot's answer table, customers' "always a human" choice and agents' duty.
 
 The human queue's order reads `safety_class` and `human_requested_at` (then the id, for ties) and nothing
 else: no field here says what a customer pays, and the queue code never joins plans (support/queue.py)."""
@@ -136,7 +136,7 @@ class Message(models.Model):
         verbose_name=_("客服"),
     )
     text = models.TextField(_("内容"), max_length=TEXT_MAX)
-    # The bot's self-service links, as codes (support.links.LINKS): book, reschedule, cancel, my_plan, complaint.
+    # The bot's self-service links, as codes (support.links.LINKS): book, reschedule, cancel, my_plan …
     links = models.JSONField(_("自助链接"), default=list, blank=True)
     # A note between agents (a transfer's note): shown in the console, never to the customer.
     internal = models.BooleanField(_("仅客服可见"), default=False)
@@ -229,3 +229,6 @@ class QueueGate(models.Model):
     class Meta:
         verbose_name = _("队列锁")
         verbose_name_plural = _("队列锁")
+
+    def __str__(self) -> str:
+        return "queue gate"

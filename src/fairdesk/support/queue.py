@@ -55,7 +55,10 @@ def ahead_of(item: Queued) -> Q:
 
 def position(item: Queued) -> int | None:
     """1 for the head of the queue; None when `item` is not waiting."""
-    if getattr(item, "status", Status.WAITING_HUMAN) != Status.WAITING_HUMAN or item.human_requested_at is None:
+    if (
+        getattr(item, "status", Status.WAITING_HUMAN) != Status.WAITING_HUMAN
+        or item.human_requested_at is None
+    ):
         return None
     if item.human_requested_at > clock.now():
         return None  # a call-back for later: not in the queue yet

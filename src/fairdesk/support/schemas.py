@@ -23,7 +23,9 @@ class MessageOut(Schema):
     text: str
     at: dt.datetime
     links: list[LinkOut] = []
-    internal: bool = Field(False, description="staff only: a note between agents, never shown to the customer")
+    internal: bool = Field(
+        False, description="staff only: a note between agents, never shown to the customer"
+    )
 
 
 class ConversationOut(Schema):
@@ -33,8 +35,12 @@ class ConversationOut(Schema):
     queue_position: int | None = Field(None, description="1 = next; null when not waiting")
     messages: list[MessageOut]
     channel: str
-    safety_class: int = Field(..., description="the published safety class (1 safety risk, 2 in service, 3 general)")
-    estimated_wait_minutes: int | None = Field(None, description="null when no agent is on duty or not waiting")
+    safety_class: int = Field(
+        ..., description="the published safety class (1 safety risk, 2 in service, 3 general)"
+    )
+    estimated_wait_minutes: int | None = Field(
+        None, description="null when no agent is on duty or not waiting"
+    )
     agents_on_duty: int
     callback_at: dt.datetime | None = None
     rating: int | None = None

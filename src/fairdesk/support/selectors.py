@@ -35,7 +35,9 @@ def conversation_by_id(conversation_id: int) -> Conversation | None:
 def conversation_open_for(*, customer) -> Conversation | None:
     """The customer's open conversation (there is at most one: a new message joins it)."""
     return (
-        Conversation.objects.filter(customer=customer, status__in=OPEN_STATUSES).order_by("-created_at").first()
+        Conversation.objects.filter(customer=customer, status__in=OPEN_STATUSES)
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -162,9 +164,10 @@ def in_service(*, customer) -> bool:
         slot__start__lt=start + dt.timedelta(days=1),
     ).exists():
         return True
-    return bool(customer.phone) and UrgentRequest.objects.filter(phone=customer.phone).exclude(
-        status=UrgentStatus.CLOSED
-    ).exists()
+    return (
+        bool(customer.phone)
+        and UrgentRequest.objects.filter(phone=customer.phone).exclude(status=UrgentStatus.CLOSED).exists()
+    )
 
 
 def link_views(codes) -> list[dict]:

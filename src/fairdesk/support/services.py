@@ -66,7 +66,9 @@ def _locked(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-def _say(conversation: Conversation, author: str, text: str, *, agent=None, links=(), internal=False) -> Message:
+def _say(
+    conversation: Conversation, author: str, text: str, *, agent=None, links=(), internal=False
+) -> Message:
     message = Message.objects.create(
         conversation=conversation,
         author=author,
@@ -113,7 +115,9 @@ def message_json(message: Message) -> dict:
 
 def live_message(conversation: Conversation, message: Message) -> None:
     if message.internal:
-        live.publish(agent_topic(conversation.assigned_to_id or 0), {"event": "note", "conversation": conversation.id})
+        live.publish(
+            agent_topic(conversation.assigned_to_id or 0), {"event": "note", "conversation": conversation.id}
+        )
         return
     live.publish(
         conversation_topic(conversation.id),
@@ -133,7 +137,9 @@ def live_queue() -> None:
     positions = selectors.queue_positions()
     live.publish(QUEUE_TOPIC, {"event": "queue", "waiting": len(positions)})
     for conv_id, position in positions.items():
-        live.publish(conversation_topic(conv_id), {"event": "position", "conversation": conv_id, "position": position})
+        live.publish(
+            conversation_topic(conv_id), {"event": "position", "conversation": conv_id, "position": position}
+        )
 
 
 # ---------------------------------------------------------------- customers
@@ -163,7 +169,7 @@ def conversation_start(
                 payload={"channel": channel, "language": conversation.language, "by_agent": False},
             )
             if selectors.always_human(customer=customer):
-                message = _customer_says(conversation, text, channel=channel, actor=actor or customer)
+                _customer_says(conversation, text, channel=channel, actor=actor or customer)
                 _human(conversation, how=HumanHow.ALWAYS_HUMAN, actor=actor or customer)
                 return conversation
     return message_post(conversation=conversation, text=text, channel=channel, actor=actor or customer)
@@ -180,8 +186,11 @@ def _customer_says(conversation: Conversation, text: str, *, channel: str, actor
     return message
 
 
-def message_post(*, conversation: Conversation, text: str, channel: str = Channel.WEB, actor=None) -> Conversation:
-    """The customer writes in their conversation. A closed one is not reopened: the message starts a new one."""
+def message_post(
+    *, conversation: Conversation, text: str, channel: str = Channel.WEB, actor=None
+) -> Conversation:
+    """The customer writes in their conversation. A closed one is not reopened: the message starts a new
+    one."""
     text = _text(text)
     with transaction.atomic():
         conversation = _locked(conversation)
@@ -195,7 +204,11 @@ def message_post(*, conversation: Conversation, text: str, channel: str = Channe
                 return conversation
     if new is None:
         return conversation_start(
-            customer=conversation.customer, text=text, channel=channel, language=conversation.language, actor=actor
+            customer=conversation.customer,
+            text=text,
+            channel=channel,
+            language=conversation.language,
+            actor=actor,
         )
     if conversation.status == Status.BOT:
         _bot_turn(conversation, text)
@@ -217,7 +230,9 @@ def _bot_call(text: str, language: str, index):
 def _bot_turn(conversation: Conversation, text: str) -> None:
     """Outside any transaction (the bot may take seconds): ask the bot, then store its answer only if the
     conversation still belongs to it."""
-    index = bot.index_current()  # the answer table read here, in the request's own connection; the bot thread reads none
+    index = (
+        bot.index_current()
+    )  # the answer table read here, in the request's own connection; the bot thread reads none
     started = time.monotonic()
     failure = ""
     reply = None
@@ -306,9 +321,13 @@ def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datet
 
 
 def human_request(
-    *, conversation: Conversation, how: str = HumanHow.BUTTON, actor=None, callback_at: dt.datetime | None = None
+    *,
+    conversation: Conversation,
+    how: str = HumanHow.BUTTON,
+    actor=None,
+    callback_at: dt.datetime | None = None,
 ) -> Conversation:
-    """"Talk to a human": the conversation joins the queue (once; a second tap changes nothing). A call-back
+    """ "Talk to a human": the conversation joins the queue (once; a second tap changes nothing). A call-back
     asked for a later time joins the same queue at that time."""
     if callback_at is not None:
         now = clock.now()
@@ -321,8 +340,12 @@ def human_request(
         if conversation.status == Status.BOT or (
             callback_at is not None and conversation.status == Status.WAITING_HUMAN
         ):
-            _human(conversation, how=how if callback_at is None else HumanHow.CALLBACK, actor=actor,
-                   callback_at=callback_at)
+            _human(
+                conversation,
+                how=how if callback_at is None else HumanHow.CALLBACK,
+                actor=actor,
+                callback_at=callback_at,
+            )
     return conversation
 
 
@@ -382,7 +405,9 @@ def _assign(conversation: Conversation, agent, *, via: str) -> None:
     conversation.assigned_at = now
     conversation.save(update_fields=["status", "assigned_to", "assigned_at"])
     waited = (
-        int((now - conversation.human_requested_at).total_seconds()) if conversation.human_requested_at else None
+        int((now - conversation.human_requested_at).total_seconds())
+        if conversation.human_requested_at
+        else None
     )
     event_record(
         kind=events.ASSIGNED,
@@ -437,7 +462,13 @@ def queue_dispatch() -> int:
             head = queue.head(lock=True)
             if head is None:
                 break
-            free.sort(key=lambda d: (d.current, d.last_assigned_at or dt.datetime.min.replace(tzinfo=dt.UTC), d.agent_id))
+            free.sort(
+                key=lambda d: (
+                    d.current,
+                    d.last_assigned_at or dt.datetime.min.replace(tzinfo=dt.UTC),
+                    d.agent_id,
+                )
+            )
             _assign(_locked(head), free[0].agent, via="auto")
             assigned += 1
         if assigned:
@@ -507,7 +538,10 @@ def conversation_transfer(*, conversation: Conversation, agent, to_agent, note: 
         if note:
             _say(conversation, Author.SYSTEM, note, agent=agent, internal=True)
         _system(conversation, gettext_noop("已为您转给客服 %(name)s。"), name=agent_label(to_agent))
-        live.publish(agent_topic(to_agent.pk), {"event": "assigned", "conversation": conversation.pk, "via": "transfer"})
+        live.publish(
+            agent_topic(to_agent.pk),
+            {"event": "assigned", "conversation": conversation.pk, "via": "transfer"},
+        )
         transaction.on_commit(queue_dispatch, robust=True)  # the first agent may have room now
     return conversation
 

@@ -1,4 +1,5 @@
-"""Support pages: the customer's chat (a page, and the panel every customer page opens with htmx) and the agents'
+"""Support pages: the customer's chat (a page, and the panel every customer page opens with htmx) and the
+agents'
 desk. Every form works without JavaScript (post, then back to the page); with it, htmx swaps the chat in place
 and core.live brings the other party's messages within a second (support/static/support/chat.js)."""
 
@@ -56,7 +57,8 @@ def _chat_context(request, customer) -> dict:
 
 
 def home(request):
-    """The chat: sign in with the phone (a one-time code), then write; the bot answers, a human is one tap away."""
+    """The chat: sign in with the phone (a one-time code), then write; the bot answers, a human is one tap
+    away."""
     if permissions.staff_role(request.user) is not None:
         return redirect("support:desk")
     customer = session_customer(request)
@@ -111,7 +113,10 @@ def send(request):
         return refuse
     try:
         conversation = services.conversation_start(
-            customer=customer, text=request.POST.get("text", ""), channel=Channel.WEB, language=_language(request)
+            customer=customer,
+            text=request.POST.get("text", ""),
+            channel=Channel.WEB,
+            language=_language(request),
         )
         if request.POST.get("human") == "complaint" and conversation.status == Status.BOT:
             services.human_request(conversation=conversation, actor=customer)
@@ -138,7 +143,10 @@ def human(request):
         conversation = selectors.conversation_open_for(customer=customer)
         if conversation is None:  # "talk to a human" before writing anything: a conversation just for that
             conversation = services.conversation_start(
-                customer=customer, text=_("我想找人工客服。"), channel=Channel.WEB, language=_language(request)
+                customer=customer,
+                text=_("我想找人工客服。"),
+                channel=Channel.WEB,
+                language=_language(request),
             )
         services.human_request(conversation=conversation, actor=customer)
     except DomainError as exc:

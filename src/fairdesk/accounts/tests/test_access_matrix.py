@@ -116,7 +116,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "support/desk/<int:conversation_id>/"): allow("agent", "manager", "auditor"),
     ("POST", "support/desk/<int:conversation_id>/reply/"): allow("agent", "manager"),
     ("POST", "support/desk/<int:conversation_id>/transfer/"): allow("agent", "manager"),
-    ("POST", "support/desk/<int:conversation_id>/close/"): allow("agent", "manager"),  # the back office's own per-model permissions apply inside
+    ("POST", "support/desk/<int:conversation_id>/close/"): allow(
+        "agent", "manager"
+    ),  # the back office's own per-model permissions apply inside
     # the API: public
     ("GET", "/api/v1/coverage"): EVERYONE,
     ("GET", "/api/v1/resolve"): EVERYONE,
@@ -140,9 +142,15 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/v1/push/subscriptions"): allow(*CUSTOMERS),
     # written support: customers (or agents for a caller), then the agents' queue
     ("POST", "/api/v1/support/conversations"): allow(*CUSTOMERS, "agent", "manager"),
-    ("GET", "/api/v1/support/conversations/{conversation_id}"): allow("customer_a", "agent", "manager", "auditor"),
-    ("POST", "/api/v1/support/conversations/{conversation_id}/messages"): allow("customer_a", "agent", "manager"),
-    ("POST", "/api/v1/support/conversations/{conversation_id}/human"): allow("customer_a", "agent", "manager"),
+    ("GET", "/api/v1/support/conversations/{conversation_id}"): allow(
+        "customer_a", "agent", "manager", "auditor"
+    ),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/messages"): allow(
+        "customer_a", "agent", "manager"
+    ),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/human"): allow(
+        "customer_a", "agent", "manager"
+    ),
     ("POST", "/api/v1/support/conversations/{conversation_id}/rating"): allow("customer_a"),
     ("POST", "/api/v1/support/preferences"): allow(*CUSTOMERS, "agent", "manager"),
     ("GET", "/api/v1/support/queue"): allow("agent", "manager", "auditor"),
@@ -265,17 +273,24 @@ def _body(route: str, identity: str, world) -> dict:
         "/api/v1/support/preferences": {"always_human": True, "customer_phone": phone},
         "/api/v1/support/conversations/{conversation_id}/reply": {"text": "您好"},
         "/api/v1/support/conversations/{conversation_id}/close": {"resolution": "answered"},
-        "/api/v1/support/conversations/{conversation_id}/transfer": {"to_agent": world["staff"]["manager"].pk},
+        "/api/v1/support/conversations/{conversation_id}/transfer": {
+            "to_agent": world["staff"]["manager"].pk
+        },
         "/api/v1/support/duty": {"on_duty": True},
         "support/send/": {"text": "怎么改预约时间"},
-        "support/callback/": {"at": (world["slots"][0].start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
+        "support/callback/": {
+            "at": (world["slots"][0].start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        },
         "support/always-human/": {"on": "1"},
         "support/rate/": {"conversation": world["path"]["conversation_id"], "score": "5"},
         "support/end/": {"conversation": world["path"]["conversation_id"]},
         "support/desk/duty/": {"on": "1"},
         "support/desk/open/": {"phone": world["a"].phone},
         "support/desk/<int:conversation_id>/reply/": {"text": "您好"},
-        "support/desk/<int:conversation_id>/transfer/": {"to": str(world["staff"]["manager"].pk), "note": "x"},
+        "support/desk/<int:conversation_id>/transfer/": {
+            "to": str(world["staff"]["manager"].pk),
+            "note": "x",
+        },
         "support/desk/<int:conversation_id>/close/": {"resolution": "answered"},
         "/api/v1/auth/sms-code": {"phone": "13800000009"},
         "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},

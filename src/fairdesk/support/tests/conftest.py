@@ -18,7 +18,9 @@ def support_world(db):
     a = customer_get_or_create(phone="13800000011", name="A")
     b = customer_get_or_create(phone="13800000012", name="B")
     agents = [
-        staff_create(phone=f"1390000001{n}", name=f"agent{n}", role=Role.AGENT, password="a-long-staff-password")
+        staff_create(
+            phone=f"1390000001{n}", name=f"agent{n}", role=Role.AGENT, password="a-long-staff-password"
+        )
         for n in (1, 2)
     ]
     tokens = [api_token_create(user=agent) for agent in agents]
@@ -46,7 +48,9 @@ def post(client, url, body=None, **headers):
 
 
 def agent_post(world, n, url, body=None):
-    return post(world["client_agent"] if False else _anon(), url, body, Authorization=f"Bearer {world['tokens'][n]}")
+    return post(
+        world["client_agent"] if False else _anon(), url, body, Authorization=f"Bearer {world['tokens'][n]}"
+    )
 
 
 def _anon():

@@ -38,7 +38,9 @@ def test_talk_to_a_human_then_the_bot_says_nothing_more(support_world):
     assert body["status"] == "waiting_human" and body["human_requested"] and body["queue_position"] == 1
     bot_before = Message.objects.filter(conversation_id=conv["id"], author="bot").count()
     for text in ("怎么改预约时间", "退款", "hello?"):
-        response = post(support_world["client_a"], f"{API}/conversations/{conv['id']}/messages", {"text": text})
+        response = post(
+            support_world["client_a"], f"{API}/conversations/{conv['id']}/messages", {"text": text}
+        )
         assert response.status_code == 201
     assert Message.objects.filter(conversation_id=conv["id"], author="bot").count() == bot_before
     how = Event.objects.get(kind="support.human_requested", subject_id=str(conv["id"])).payload["how"]
@@ -65,7 +67,9 @@ def test_someone_elses_conversation_is_not_found(support_world):
 def test_agent_takes_next_replies_closes_and_the_customer_rates(support_world):
     conv = start(support_world, text="转人工")
     assert agent_post(support_world, 0, f"{API}/queue/next").status_code == 200
-    response = agent_post(support_world, 0, f"{API}/conversations/{conv['id']}/reply", {"text": "您好，我来帮您"})
+    response = agent_post(
+        support_world, 0, f"{API}/conversations/{conv['id']}/reply", {"text": "您好，我来帮您"}
+    )
     assert response.status_code == 201
     seen = support_world["client_a"].get(f"{API}/conversations/{conv['id']}").json()
     assert seen["status"] == "with_agent"
@@ -73,7 +77,9 @@ def test_agent_takes_next_replies_closes_and_the_customer_rates(support_world):
     # the other agent is not the assigned one
     other = agent_post(support_world, 1, f"{API}/conversations/{conv['id']}/reply", {"text": "x"})
     assert other.status_code == 409
-    closed = agent_post(support_world, 0, f"{API}/conversations/{conv['id']}/close", {"resolution": "answered"})
+    closed = agent_post(
+        support_world, 0, f"{API}/conversations/{conv['id']}/close", {"resolution": "answered"}
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     rated = post(support_world["client_a"], f"{API}/conversations/{conv['id']}/rating", {"score": 5})
     assert rated.status_code == 200 and rated.json()["rating"] == 5

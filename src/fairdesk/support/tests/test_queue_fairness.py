@@ -5,6 +5,7 @@ refuse)."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import random
 from pathlib import Path
@@ -49,8 +50,8 @@ def _order():
 
 def _cashier():
     from fairdesk.accounts.models import Role
-    from fairdesk.accounts.services import staff_create
     from fairdesk.accounts.selectors import user_by_phone
+    from fairdesk.accounts.services import staff_create
 
     return user_by_phone(phone="+8613900000777") or staff_create(
         phone="13900000777", name="cashier", role=Role.AGENT, password="a-long-staff-password"
@@ -62,10 +63,8 @@ def _subscribe(customer, plan, period):
     first is active may be refused, which is fine: the attempt is what "more spending" means here."""
     from fairdesk.core.errors import DomainError
 
-    try:
+    with contextlib.suppress(DomainError):
         subscription_create(customer=customer, plan=plan, period=period, provider="offline", actor=_cashier())
-    except DomainError:
-        pass
 
 
 def _spend(customers, rng, plans):
@@ -88,11 +87,15 @@ def test_spending_never_changes_the_order(db, classes, seed, data):
     rng = random.Random(seed)
     try:
         with transaction.atomic():
-            customers = [customer_get_or_create(phone=f"1380010{seed % 1000:03d}{i}") for i in range(len(classes))]
+            customers = [
+                customer_get_or_create(phone=f"1380010{seed % 1000:03d}{i}") for i in range(len(classes))
+            ]
             base = clock.now() - dt.timedelta(hours=1)
             rows = _waiting(customers, classes, offsets, base)
             before = _order()
-            expected = [r.id for r in sorted(rows, key=lambda r: (r.safety_class, r.human_requested_at, r.id))]
+            expected = [
+                r.id for r in sorted(rows, key=lambda r: (r.safety_class, r.human_requested_at, r.id))
+            ]
             assert before == expected
             _spend(customers, rng, plans)
             assert _order() == before
@@ -139,7 +142,9 @@ def test_the_ordering_code_reads_nothing_about_money():
             imported.add(node.module)
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
-    assert not {m for m in imported if m.startswith(("fairdesk.plans", "fairdesk.bookings", "fairdesk.dispatch"))}
+    assert not {
+        m for m in imported if m.startswith(("fairdesk.plans", "fairdesk.bookings", "fairdesk.dispatch"))
+    }
     code_names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
         n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
     }
