@@ -213,6 +213,25 @@ def test_everything_else_is_general(text):
     assert safety_class_of(text) == SafetyClass.GENERAL
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("我被锁在门外了", "zh-hans"), ("孩子在里面出不来", "zh-hans"), ("家里进了小偷", "zh-hans"),
+     ("I'm locked out", "en"), ("老人一个人在家里被锁", "zh-hans")],
+)  # fmt: skip
+def test_a_safety_risk_always_gets_the_emergency_link_first(index, text, language):
+    reply = bot.bot_reply(text, language=language, index=index)
+    assert reply.links[0] == "help_now", (text, reply)
+    assert reply.answer_id in (None, EMERGENCY)  # never, say, the price answer for "locked out"
+
+
+def test_gas_and_fire_are_told_what_to_do_first(index):
+    for text, language in (("家里有煤气味", "zh-hans"), ("厨房着火了", "zh-hans"), ("I smell gas", "en")):
+        reply = bot.bot_reply(text, language=language, index=index)
+        assert reply.text.startswith(bot._render(bot.DANGER_NOTE, language)), reply.text
+        assert "119" in reply.text and reply.links[0] == "help_now"
+    assert "119" not in bot.bot_reply("我被锁在门外了", language="zh-hans", index=index).text
+
+
 def test_the_published_rules_cover_every_class_in_order():
     assert [rule.safety_class for rule in bot.SAFETY_CLASS_RULES] == [c.value for c in SafetyClass]
     for rule in bot.SAFETY_CLASS_RULES:
