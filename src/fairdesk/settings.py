@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 import zoneinfo
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves Swagger UI from our own static files (no CDN, no inline script)
     "csp",
+    "channels",  # the live channel (core/live.py); served by uvicorn on fairdesk.asgi, never daphne
     "fairdesk.core",
     "fairdesk.accounts",
     "fairdesk.regions",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "fairdesk.urls"
 WSGI_APPLICATION = "fairdesk.wsgi.application"
+ASGI_APPLICATION = "fairdesk.asgi.application"
 
 TEMPLATES = [
     {
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "fairdesk.core.context_processors.business",
                 "fairdesk.core.context_processors.demo_clock",
+                "fairdesk.core.context_processors.live",
                 "fairdesk.accounts.context_processors.staff",
             ],
         },
@@ -176,6 +180,38 @@ elif FAIRDESK_TASKS_BACKEND == "rq":
 else:
     raise ImproperlyConfigured(f"FAIRDESK_TASKS_BACKEND={FAIRDESK_TASKS_BACKEND!r} must be database or rq")
 
+# The live channel (core/live.py: WebSocket `/ws/live/`, fairdesk.asgi). With FAIRDESK_CHANNEL_LAYER_URL
+# (Redis) the web processes (gunicorn) publish through Redis to the separate `live` process (uvicorn,
+# deploy/live.sh); without it the in-memory layer, which reaches only sockets served by the same process
+# (`manage.py serve`).
+FAIRDESK_CHANNEL_LAYER_URL = env_str("FAIRDESK_CHANNEL_LAYER_URL", "")
+if FAIRDESK_CHANNEL_LAYER_URL:
+    if not FAIRDESK_CHANNEL_LAYER_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("FAIRDESK_CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL")
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # A Redis that does not answer fails a publish within seconds (logged; pages poll meanwhile).
+                # No socket_timeout: receivers block in BZPOPMIN for 5 s at a time.
+                "hosts": [{"address": FAIRDESK_CHANNEL_LAYER_URL, "socket_connect_timeout": 2}],
+                # Several sites (or test servers) can share one Redis under different prefixes.
+                "prefix": env_str("FAIRDESK_CHANNEL_LAYER_PREFIX", "fairdesk"),
+                "capacity": 500,  # messages waiting for one socket before the oldest are dropped
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 500}}
+    }
+# The WebSocket base the browser connects to: "" = same origin `/ws/live/` (nginx sends /ws/ to the live
+# process); else a ws:// or wss:// URL (added to the CSP's connect-src).
+FAIRDESK_LIVE_URL = env_str("FAIRDESK_LIVE_URL", "")
+if FAIRDESK_LIVE_URL and not FAIRDESK_LIVE_URL.startswith(("ws://", "wss://")):
+    raise ImproperlyConfigured("FAIRDESK_LIVE_URL must be empty (same origin) or a ws:// or wss:// URL")
+
 # Reverse proxies of ours in front of the web processes (nginx: 1): the client's address is then taken from
 # X-Forwarded-For (core/middleware.py), so per-address limits count clients, not the proxy.
 FAIRDESK_PROXY_HOPS = env_int("FAIRDESK_PROXY_HOPS", 0)
@@ -189,6 +225,9 @@ if FAIRDESK_SMS_BACKEND not in {"console", "webhook", "aliyun"}:
     raise ImproperlyConfigured("FAIRDESK_SMS_BACKEND must be console, webhook or aliyun")
 FAIRDESK_SMS_WEBHOOK_URL = env_str("FAIRDESK_SMS_WEBHOOK_URL", "")
 FAIRDESK_SMS_WEBHOOK_TOKEN = env_str("FAIRDESK_SMS_WEBHOOK_TOKEN", "")
+# The gateway's inbound webhook (POST /notify/sms/inbound/, customers' SMS replies): the bearer token it
+# sends. Empty: the webhook is off (404).
+FAIRDESK_SMS_INBOUND_TOKEN = env_str("FAIRDESK_SMS_INBOUND_TOKEN", "")
 if FAIRDESK_SMS_BACKEND == "webhook" and not FAIRDESK_SMS_WEBHOOK_URL:
     raise ImproperlyConfigured("FAIRDESK_SMS_WEBHOOK_URL must be set for the webhook SMS backend")
 ALIYUN_ACCESS_KEY_ID = env_str("ALIYUN_ACCESS_KEY_ID", "")
@@ -248,6 +287,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'", ADMIN_CHANGE_LIST_STYLE_HASH],
         "img-src": ["'self'", "data:"],  # Swagger UI's and the admin's icons are data: URLs
+        # 'self' covers the same origin's ws:/wss: (CSP 3; checked in Chromium by test_live_browser.py); a
+        # live process on another origin (FAIRDESK_LIVE_URL) is added below.
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -255,6 +296,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+if FAIRDESK_LIVE_URL:
+    _live = urllib.parse.urlsplit(FAIRDESK_LIVE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"{_live.scheme}://{_live.netloc}")
 if env_str("FAIRDESK_CSP_REPORT_URI", ""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env_str("FAIRDESK_CSP_REPORT_URI")]
 

@@ -21,3 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Unit tests render templates without a collectstatic run; the manifest storage is tested on a real server
 # (core/tests/test_compression.py).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The live channel: the in-memory layer, whatever the environment says (core/tests/test_live.py runs the Redis
+# layer through real servers).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+FAIRDESK_LIVE_URL = ""

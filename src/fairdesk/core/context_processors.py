@@ -18,3 +18,9 @@ def demo_clock(request) -> dict:
         return {}
     days = round(offset / dt.timedelta(days=1), 1)
     return {"demo_clock": {"now": clock.now(), "days": int(days) if days == int(days) else days}}
+
+
+def live(request) -> dict:
+    """The live channel's WebSocket base for static/fairdesk/live.js (`<body data-live-url>`; "": same
+    origin)."""
+    return {"live_url": settings.FAIRDESK_LIVE_URL}

@@ -17,7 +17,7 @@ from pathlib import Path
 APPS = ("core", "accounts", "regions", "notify", "plans", "bookings", "dispatch", "support")
 
 # Project modules above every app: an app never imports them (it reads settings through django.conf).
-ABOVE_APPS = ("api", "urls", "settings", "test_settings", "testing", "conftest", "wsgi")
+ABOVE_APPS = ("api", "urls", "settings", "test_settings", "testing", "conftest", "wsgi", "asgi")
 
 
 def rank(app: str) -> int:

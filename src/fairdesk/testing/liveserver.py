@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ class LiveServer:
     env: dict[str, str]
 
     log: object = None  # the server's combined output (a temp file)
+    live_url: str = ""  # the live channel's WebSocket (`live=True`), e.g. ws://127.0.0.1:1234/ws/live/
 
     def log_tail(self, lines: int = 40) -> str:
         self.log.seek(0)
@@ -70,9 +72,20 @@ def fresh_database_url() -> Iterator[str]:
 
 @contextlib.contextmanager
 def live_server(
-    *, demo: bool = True, extra_env: dict[str, str] | None = None, production: bool = False
+    *,
+    demo: bool = True,
+    extra_env: dict[str, str] | None = None,
+    production: bool = False,
+    live: bool = True,
 ) -> Iterator[LiveServer]:
-    """`production`: gunicorn (threaded workers, DEBUG off) instead of the development server."""
+    """`production`: gunicorn (threaded workers, DEBUG off) instead of the development server.
+
+    `live`: the live channel's WebSocket is served too (`server.live_url`). Without `production`, `manage.py
+    serve` runs uvicorn on fairdesk.asgi (HTTP and WebSocket in one process, the in-memory channel layer)
+    instead of runserver. With `production`, gunicorn serves HTTP as above and a separate `live` process
+    (deploy/live.sh, uvicorn) the WebSocket, both on the channel layer in Redis (FAIRDESK_CHANNEL_LAYER_URL,
+    default 127.0.0.1:6379, under a prefix of this server's own so parallel runs never cross), and pages
+    connect to it through FAIRDESK_LIVE_URL (another origin: the CSP's connect-src names it)."""
     with fresh_database_url() as database_url:
         env = {
             **os.environ,
@@ -84,6 +97,13 @@ def live_server(
         }
         port = free_port()
         server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+        live_port = free_port() if live and production else port
+        if live:
+            server.live_url = f"ws://127.0.0.1:{live_port}/ws/live/"
+        if live and production:
+            env.setdefault("FAIRDESK_CHANNEL_LAYER_URL", "redis://127.0.0.1:6379/0")
+            env["FAIRDESK_CHANNEL_LAYER_PREFIX"] = f"fdtest{uuid.uuid4().hex[:12]}"
+            env["FAIRDESK_LIVE_URL"] = server.live_url
         server.manage("migrate", "--noinput", "-v0")
         if demo:
             server.manage("load_demo", "-v0")
@@ -125,34 +145,55 @@ def live_server(
                 str(REPO / "manage.py"),
                 "serve",
                 "--no-sandbox",
+                "--server",
+                "uvicorn" if live else "runserver",
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(port),
             ]
-        process = subprocess.Popen(  # noqa: S603
-            command,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        commands = [(command, env)]
+        if live and production:  # the Procfile's `live` line
+            live_env = {
+                **env,
+                "PYTHON": sys.executable,
+                "LIVE_BIND": f"127.0.0.1:{live_port}",
+                "LOG_LEVEL": "WARNING",
+            }
+            commands.append((["sh", str(REPO / "deploy" / "live.sh")], live_env))
+        processes = []
         server.log = log
         try:
-            _wait_until_up(server.url + "/api/v1/service-types", process, log)
+            for argv, process_env in commands:
+                processes.append(
+                    subprocess.Popen(  # noqa: S603
+                        argv,
+                        env=process_env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+            _wait_until_up(server.url + "/api/v1/service-types", processes[0], log)
+            if len(processes) > 1:  # the live process serves HTTP too (only /ws/ is routed to it)
+                _wait_until_up(f"http://127.0.0.1:{live_port}/healthz", processes[1], log, ok=(200, 503))
             yield server
         finally:
-            # The server runs in its own session: stop the whole group (web server and task worker).
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            # Each server runs in its own session: stop the whole group (web server and task worker).
+            for process in processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=5)
             log.close()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log, ok: tuple[int, ...] = (200,)) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -160,8 +201,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log) -> None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{log.read()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local test server
-                if response.status == 200:
+                if response.status in ok:
                     return
+        except urllib.error.HTTPError as error:
+            if error.code in ok:
+                return
+            time.sleep(0.3)
         except OSError:
             time.sleep(0.3)
     log.seek(0)

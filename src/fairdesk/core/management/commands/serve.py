@@ -1,8 +1,11 @@
 """Serve the site and run the background worker beside it (what `make run` uses).
 
-Children: the web server, two `manage.py worker` processes (sending and the fast scheduler lane; the slow
-lane, so that route planning's CPU never holds up a one-time code) and, when payments point at a free local
-port, the payment sandbox. A child that exits is started again (with a line saying so), not the end of all.
+Children: the web server (uvicorn on fairdesk.asgi: HTTP and the live channel's WebSocket `/ws/live/` in one
+process, so the in-memory channel layer reaches every socket; `--server runserver` for Django's development
+server, HTTP only; no auto-reload either way), two `manage.py worker` processes (sending and the fast
+scheduler lane; the slow lane, so that route planning's CPU never holds up a one-time code) and, when
+payments point at a free local port, the payment sandbox. A child that exits is started again (with a line
+saying so), not the end of all.
 """
 
 import os
@@ -50,6 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
         parser.add_argument("--no-worker", action="store_true")
         parser.add_argument(
+            "--server",
+            choices=["uvicorn", "runserver"],
+            default="uvicorn",
+            help="uvicorn (HTTP + WebSocket, default) or Django's runserver (HTTP only: pages poll instead)",
+        )
+        parser.add_argument(
             "--no-sandbox", action="store_true", help="do not start the local payment sandbox (port 8790)"
         )
 
@@ -70,12 +79,12 @@ class Command(BaseCommand):
                     [sys.executable, "-m", "fairdesk.testing.payment_sandbox", "--port", port],
                 )
             )
-        children.append(
-            Child("web server", [*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"])
-        )
+        children.append(Child("web server", self._web_command(manage, options)))
         for child in children:
             child.start()
-        self.stdout.write(f"serving http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
+        address = f"{options['host']}:{options['port']}"
+        live = f", live channel ws://{address}/ws/live/" if options["server"] == "uvicorn" else ""
+        self.stdout.write(f"serving http://{address}/{live} (Ctrl-C stops)")
         self.stdout.flush()
         try:
             while True:
@@ -95,6 +104,30 @@ class Command(BaseCommand):
                     child.process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.process.kill()
+
+    @staticmethod
+    def _web_command(manage: list[str], options: dict) -> list[str]:
+        if options["server"] == "runserver":
+            return [*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"]
+        # uvicorn serves static files through WhiteNoise (core/static.py; from the finders with DEBUG).
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "fairdesk.asgi:application",
+            "--app-dir",
+            str(settings.PACKAGE_DIR.parent),
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--lifespan",
+            "off",  # Channels' router has no lifespan protocol
+            "--ws-max-size",
+            "65536",
+            "--timeout-graceful-shutdown",
+            "3",  # open sockets do not hold up Ctrl-C or a restart
+        ]
 
     def _watch(self, child: Child) -> None:
         """Start a child again when it has exited; one that keeps dying at once waits longer (up to 30 s)."""
