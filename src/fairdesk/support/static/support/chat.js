@@ -7,7 +7,6 @@
 //   handed to this agent or starts waiting.
 (function () {
   "use strict";
-  var subs = [];
 
   function get(url, onText) {
     var xhr = new XMLHttpRequest();
@@ -38,47 +37,52 @@
     window.htmx.ajax("GET", chat.dataset.chatUrl, {target: "#chat", swap: "outerHTML"});
   }
 
-  function clearSubs() {
-    subs.forEach(function (s) { s.unsubscribe(); });
-    subs = [];
+  // topic -> subscription; kept across htmx swaps (the handlers look the elements up when they run), so a
+  // swapped chat never drops and reopens the socket.
+  var subs = {};
+
+  function want(wanted) {
+    Object.keys(subs).forEach(function (topic) {
+      if (!wanted[topic]) { subs[topic].unsubscribe(); delete subs[topic]; }
+    });
+    Object.keys(wanted).forEach(function (topic) {
+      if (!subs[topic]) {
+        var w = wanted[topic];
+        subs[topic] = FairdeskLive.subscribe(topic, w.onMessage, w.opts);
+      }
+    });
   }
 
-  function ring(desk, text) {
-    try {
-      var Ctx = window.AudioContext || window.webkitAudioContext;
-      if (Ctx) {
-        var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
-        osc.frequency.value = 880; gain.gain.value = 0.08;
-        osc.connect(gain); gain.connect(ctx.destination);
-        osc.start(); osc.stop(ctx.currentTime + 0.25);
-      }
-    } catch (error) { /* no sound: the page still shows the queue */ }
-    if (window.Notification && Notification.permission === "granted") {
-      try { new Notification("fairdesk", {body: text}); } catch (error) { /* ignore */ }
-    }
-    desk.dataset.rang = String(Number(desk.dataset.rang || "0") + 1);
-  }
+  function clearSubs() { want({}); }
+
+  function chatLog() { return document.querySelector(".chat[data-conversation] #chat-log"); }
 
   function setUp() {
     if (!window.FairdeskLive) { return; }
-    clearSubs();
+    var wanted = {};
     var chat = document.querySelector(".chat[data-conversation]");
     if (chat) {
-      var log = chat.querySelector("#chat-log");
-      var id = chat.dataset.conversation;
-      subs.push(FairdeskLive.subscribe("support.conversation." + id, function (frame) {
-        if (frame.event === "status" && frame.status !== chat.dataset.status) { refreshChat(chat); }
-        else if (log) { refreshLog(log); }
-      }, {poll: function () { if (log) { refreshLog(log); } }, pollEvery: 3000}));
-      if (log) { scrollDown(log); }
+      wanted["support.conversation." + chat.dataset.conversation] = {
+        onMessage: function (frame) {
+          var current = document.querySelector(".chat[data-conversation]");
+          if (!current) { return; }
+          if (frame.event === "status" && frame.status !== current.dataset.status) { refreshChat(current); }
+          else if (chatLog()) { refreshLog(chatLog()); }
+        },
+        opts: {poll: function () { if (chatLog()) { refreshLog(chatLog()); } }, pollEvery: 3000}
+      };
+      if (chatLog()) { scrollDown(chatLog()); }
     }
     var conv = document.querySelector(".desk-conversation[data-conversation]");
     if (conv) {
       var convLog = conv.querySelector("#chat-log");
-      subs.push(FairdeskLive.subscribe("support.conversation." + conv.dataset.conversation, function (frame) {
-        if (frame.event === "status") { window.location.reload(); return; }
-        refreshLog(convLog);
-      }, {poll: function () { refreshLog(convLog); }, pollEvery: 3000}));
+      wanted["support.conversation." + conv.dataset.conversation] = {
+        onMessage: function (frame) {
+          if (frame.event === "status") { window.location.reload(); return; }
+          refreshLog(convLog);
+        },
+        opts: {poll: function () { refreshLog(convLog); }, pollEvery: 3000}
+      };
       scrollDown(convLog);
     }
     var desk = document.querySelector(".desk[data-agent]");
@@ -88,19 +92,22 @@
         get(desk.dataset.queueUrl, function (html) { queue.innerHTML = html; });
       };
       var waiting = -1;
-      subs.push(FairdeskLive.subscribe("support.queue", function (frame) {
-        if (typeof frame.waiting === "number" && frame.waiting > waiting && waiting >= 0) {
-          ring(desk, desk.dataset.textNew);
-        }
-        if (typeof frame.waiting === "number") { waiting = frame.waiting; }
-        reload();
-      }, {poll: reload, pollEvery: 5000}));
-      subs.push(FairdeskLive.subscribe("support.agent." + desk.dataset.agent, function (frame) {
-        if (frame.event === "assigned") {
-          ring(desk, desk.dataset.textNew);
+      wanted["support.queue"] = {
+        onMessage: function (frame) {
+          if (typeof frame.waiting === "number" && frame.waiting > waiting && waiting >= 0) {
+            ring(desk, desk.dataset.textNew);
+          }
+          if (typeof frame.waiting === "number") { waiting = frame.waiting; }
           reload();
-        }
-      }, {pollEvery: 0}));
+        },
+        opts: {poll: reload, pollEvery: 5000}
+      };
+      wanted["support.agent." + desk.dataset.agent] = {
+        onMessage: function (frame) {
+          if (frame.event === "assigned") { ring(desk, desk.dataset.textNew); reload(); }
+        },
+        opts: {pollEvery: 0}
+      };
       var ask = desk.querySelector("[data-notify-permission]");
       if (ask && window.Notification && Notification.permission === "default") {
         ask.hidden = false;
@@ -109,6 +116,7 @@
         });
       }
     }
+    want(wanted);
   }
 
   // The launcher: htmx has loaded the chat into the panel; show it, with a close button.
