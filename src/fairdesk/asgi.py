@@ -28,7 +28,7 @@ from django.urls import path  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from fairdesk.accounts.sessions import page_actor  # noqa: E402
-from fairdesk.core.live import LiveConsumer  # noqa: E402
+from fairdesk.core import live  # noqa: E402
 
 
 def live_actor(scope: dict):
@@ -40,11 +40,13 @@ def live_actor(scope: dict):
     return page_actor(SimpleNamespace(session=session, user=user))
 
 
-websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi(resolve_actor=live_actor))]
+websocket_urlpatterns = [path("ws/live/", live.LiveConsumer.as_asgi(resolve_actor=live_actor))]
 
+live.serving()  # this process holds the sockets: its in-memory layer is the one to publish on
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        # Under `manage.py serve` the workers' messages come in through the relay (core/live.py).
+        "http": live.relay_application(django_application),
         # The browser's Origin must be in ALLOWED_HOSTS (a cross-site page cannot ride the session cookie).
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

@@ -17,7 +17,9 @@ is refused). Messages arrive as `{"topic": topic, **payload}`.
 
 Layers (settings.CHANNEL_LAYERS): Redis (`FAIRDESK_CHANNEL_LAYER_URL`) when web processes and the `live`
 process are separate (production), else the in-memory layer, which works only inside the one process that
-serves both HTTP and WebSocket (`manage.py serve`, `make run`).
+serves both HTTP and WebSocket (`manage.py serve`, `make run`). There the background workers, which are
+other processes, hand what they publish to the serving process over loopback HTTP (`relay_application`:
+`serve` gives its children FAIRDESK_LIVE_RELAY, the address, and FAIRDESK_LIVE_RELAY_TOKEN, a random secret).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ import json
 import logging
 import os
 import re
+import secrets
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -116,9 +121,11 @@ def _send(topic: str, payload: dict) -> None:
             task = running.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_sent)
+        elif isinstance(layer, InMemoryChannelLayer) and not _serving and _relay()[0]:
+            _relay_send(topic, payload)  # a worker beside `manage.py serve`: to the process with the sockets
         elif isinstance(layer, InMemoryChannelLayer):
             # Its queues live on the serving event loop: under ASGI, async_to_sync runs the send there
-            # (outside ASGI, e.g. a worker, nobody in this process listens and the message expires).
+            # (outside ASGI and without a relay nobody in this process listens: the message expires).
             async_to_sync(layer.group_send)(group, message)
         else:  # Redis: one long-lived loop per process keeps its connections (no new one per message)
             future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _publisher_loop())
@@ -128,6 +135,79 @@ def _send(topic: str, payload: dict) -> None:
 
 
 _pending: set[asyncio.Task] = set()
+
+# The in-memory layer across processes of `manage.py serve` (development only; production uses Redis).
+RELAY_PATH = "/__live_relay__"
+RELAY_HEADER = b"x-fairdesk-live-relay"
+_serving = False  # set by fairdesk.asgi in the process that serves the sockets
+
+
+def serving() -> None:
+    """This process serves the sockets (fairdesk.asgi): publish to the in-memory layer directly."""
+    global _serving
+    _serving = True
+
+
+def _relay() -> tuple[str, str]:
+    return os.environ.get("FAIRDESK_LIVE_RELAY", ""), os.environ.get("FAIRDESK_LIVE_RELAY_TOKEN", "")
+
+
+def _relay_send(topic: str, payload: dict) -> None:
+    url, token = _relay()
+    if urllib.parse.urlsplit(url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise ValueError(f"FAIRDESK_LIVE_RELAY must be a loopback address, not {url!r}")
+    request = urllib.request.Request(  # noqa: S310 - loopback http only (checked above)
+        url.rstrip("/") + RELAY_PATH,
+        data=json.dumps({"topic": topic, "payload": payload}).encode(),
+        headers={"Content-Type": "application/json", RELAY_HEADER.decode(): token},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT_SECONDS) as response:  # noqa: S310
+        response.read()
+
+
+def relay_application(application):
+    """Wrap the ASGI HTTP app: `POST /__live_relay__` from loopback with the serve run's secret puts a
+    worker's message on this process's in-memory layer. Without FAIRDESK_LIVE_RELAY_TOKEN (production) the
+    path is the app's like any other (a 404)."""
+
+    async def app(scope, receive, send):
+        token = os.environ.get("FAIRDESK_LIVE_RELAY_TOKEN", "")
+        if not token or scope.get("path") != RELAY_PATH:
+            return await application(scope, receive, send)
+        status = await _relay_receive(scope, receive, token)
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+async def _relay_receive(scope, receive, token: str) -> int:
+    body, more = b"", True
+    while more:
+        event = await receive()
+        if event["type"] != "http.request":
+            return 400
+        body += event.get("body", b"")
+        more = event.get("more_body", False)
+        if len(body) > 256 * 1024:
+            return 413
+    given = dict(scope.get("headers") or []).get(RELAY_HEADER, b"").decode("latin1")
+    client = (scope.get("client") or ("", 0))[0]
+    if scope.get("method") != "POST" or client not in {"127.0.0.1", "::1"}:
+        return 404
+    if not secrets.compare_digest(given, token):
+        return 403
+    try:
+        frame = json.loads(body)
+        topic, payload = frame["topic"], frame["payload"]
+    except (ValueError, KeyError, TypeError):
+        return 400
+    if not isinstance(topic, str) or not isinstance(payload, dict):
+        return 400
+    layer = get_channel_layer()
+    await layer.group_send(group_name(topic), {"type": MESSAGE_TYPE, "topic": topic, "payload": payload})
+    return 204
 
 
 def _sent(task: asyncio.Task) -> None:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -483,3 +484,40 @@ def test_the_production_page_points_the_browser_at_the_live_process(production_l
     assert f'data-live-url="{production_live.live_url}"' in html
     live_origin = production_live.live_url.split("/ws/")[0]
     assert f"connect-src 'self' {live_origin}" in csp
+
+
+# `make run`: one uvicorn process holds the sockets and the in-memory layer; the background workers beside it
+# (other processes) hand it what they publish over loopback HTTP with the serve run's secret.
+
+
+@pytest.mark.django_db(databases=[])
+def test_a_worker_beside_serve_publishes_through_the_relay():
+    from websockets.sync.client import connect
+
+    token = "relay-secret-of-this-test"
+    env = {"DJANGO_SETTINGS_MODULE": "fairdesk.core.tests.settings_live", "FAIRDESK_LIVE_RELAY_TOKEN": token}
+    with live_server(demo=False, live=True, extra_env=env) as server:
+        assert server.live_url == server.url.replace("http:", "ws:") + "/ws/live/"
+        with connect(server.live_url, origin=server.url, open_timeout=10) as ws:
+            ws.send(json.dumps({"subscribe": "test.open.relay"}))
+            assert json.loads(ws.recv(timeout=5)) == {"subscribed": "test.open.relay"}
+            # As a `manage.py worker` child of serve: FAIRDESK_LIVE_RELAY and the token in its environment.
+            code = "from fairdesk.core import live; live.publish('test.open.relay', {'from': 'worker'})"
+            subprocess.run(
+                [sys.executable, str(REPO / "manage.py"), "shell", "-c", code],
+                env={**server.env, "FAIRDESK_LIVE_RELAY": server.url},
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            assert json.loads(ws.recv(timeout=5)) == {"topic": "test.open.relay", "from": "worker"}
+        # Without the secret the relay refuses; the page itself is not there for anyone else.
+        request = urllib.request.Request(  # noqa: S310 - local test server
+            server.url + live.RELAY_PATH,
+            data=json.dumps({"topic": "test.open.relay", "payload": {}}).encode(),
+            headers={"x-fairdesk-live-relay": "guess"},
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+        assert refused.value.code == 403

@@ -9,6 +9,7 @@ saying so), not the end of all.
 """
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -66,6 +67,12 @@ class Command(BaseCommand):
         # SIGTERM (from a supervisor or a test) stops the children the same way Ctrl-C does.
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         manage = [sys.executable, os.path.abspath(sys.argv[0])]
+        if options["server"] == "uvicorn" and not settings.FAIRDESK_CHANNEL_LAYER_URL:
+            # The in-memory channel layer lives in the web server: the workers hand it what they publish
+            # over loopback HTTP with a secret of this run (core/live.py, relay_application).
+            relay_host = "127.0.0.1" if options["host"] in {"0.0.0.0", "::", ""} else options["host"]  # noqa: S104
+            os.environ["FAIRDESK_LIVE_RELAY"] = f"http://{relay_host}:{options['port']}"
+            os.environ.setdefault("FAIRDESK_LIVE_RELAY_TOKEN", secrets.token_urlsafe(32))
         children = []
         if not options["no_worker"]:
             subprocess.run([*manage, "worker_start"], check=True)  # noqa: S603 - our own manage.py
