@@ -172,7 +172,10 @@ def callback(request):
 
 def _local_datetime(value: str) -> dt.datetime:
     """A datetime-local field (the business's time zone) as UTC; a clear 422 for anything else."""
-    parsed = parse_datetime((value or "").strip()[:40]) if value else None
+    try:
+        parsed = parse_datetime((value or "").strip()[:40]) if value else None
+    except ValueError:  # well-formed but impossible (month 13)
+        parsed = None
     if parsed is None:
         raise InvalidInput(_("请选择回电的日期和时间。"), code="callback_time_invalid")
     if parsed.tzinfo is None:
