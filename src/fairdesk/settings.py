@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fairdesk.dispatch",
     "fairdesk.plans",
     "fairdesk.support",
+    "fairdesk.complaints",
 ]
 
 MIDDLEWARE = [
