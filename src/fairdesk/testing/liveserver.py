@@ -76,7 +76,7 @@ def live_server(
     demo: bool = True,
     extra_env: dict[str, str] | None = None,
     production: bool = False,
-    live: bool = True,
+    live: bool = False,
 ) -> Iterator[LiveServer]:
     """`production`: gunicorn (threaded workers, DEBUG off) instead of the development server.
 
