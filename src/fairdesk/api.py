@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 
 from fairdesk.accounts.api import router as accounts_router
 from fairdesk.bookings.api import router as bookings_router
+from fairdesk.complaints.api import router as complaints_router
 from fairdesk.core.errors import DomainError
 from fairdesk.notify.api import router as notify_router
 from fairdesk.plans.api import router as plans_router
@@ -154,3 +155,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", plans_router)
 api.add_router("/", notify_router)
 api.add_router("/", support_router)
+api.add_router("/", complaints_router)

@@ -58,7 +58,8 @@ def live_site(sms_gateway, payment_sandbox):
         "FAIRDESK_QUIET_HOURS": "off",
         "FAIRDESK_PAYMENT_SANDBOX_URL": payment_sandbox.url,
     }
-    with live_server(extra_env=env) as server:
+    # uvicorn on fairdesk.asgi, as `make run` serves: pages and the live channel's WebSocket.
+    with live_server(extra_env=env, live=True) as server:
         yield server
 
 

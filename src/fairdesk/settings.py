@@ -229,6 +229,8 @@ FAIRDESK_SMS_WEBHOOK_TOKEN = env_str("FAIRDESK_SMS_WEBHOOK_TOKEN", "")
 # The gateway's inbound webhook (POST /notify/sms/inbound/, customers' SMS replies): the bearer token it
 # sends. Empty: the webhook is off (404).
 FAIRDESK_SMS_INBOUND_TOKEN = env_str("FAIRDESK_SMS_INBOUND_TOKEN", "")
+# The support bot's time limit (seconds): a slower or failing bot hands the conversation to a human.
+FAIRDESK_BOT_TIMEOUT_SECONDS = env_int("FAIRDESK_BOT_TIMEOUT_SECONDS", 5)
 if FAIRDESK_SMS_BACKEND == "webhook" and not FAIRDESK_SMS_WEBHOOK_URL:
     raise ImproperlyConfigured("FAIRDESK_SMS_WEBHOOK_URL must be set for the webhook SMS backend")
 ALIYUN_ACCESS_KEY_ID = env_str("ALIYUN_ACCESS_KEY_ID", "")

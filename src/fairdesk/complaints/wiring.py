@@ -4,4 +4,8 @@ from __future__ import annotations
 
 
 def connect() -> None:
-    pass
+    from fairdesk.complaints.services import complaints_escalate
+    from fairdesk.core import periodic
+
+    # The escalation ladder: half-way alerts, missed deadlines, the hard limit (each step once per complaint).
+    periodic.register("complaints.escalate", complaints_escalate)

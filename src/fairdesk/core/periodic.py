@@ -35,6 +35,8 @@ SCHEDULE: dict[str, Schedule] = {
     "dispatch.offers_expire": Schedule(1, FAST),
     # Waiting conversations go to agents on duty with room (also done at once on every change; this is the net).
     "support.queue_dispatch": Schedule(5, FAST),
+    # Complaints' escalation ladder (half-way alerts to the team lead, missed deadlines, the hard limit).
+    "complaints.escalate": Schedule(60, FAST),
     # After 20:00 local time, plan tomorrow's routes once for every station (PyVRP: seconds of CPU).
     "dispatch.nightly_plan": Schedule(60, SLOW),
     # Refunds the payment provider could not take yet (each call may wait on the provider).

@@ -39,7 +39,7 @@ def get(port: int, path: str, headers: dict[str, str]) -> http.client.HTTPRespon
 
 def test_the_procfile_web_process_serves_production_settings():
     processes = procfile()
-    assert set(processes) == {"web", "worker", "slowworker", "release"}
+    assert set(processes) == {"web", "live", "worker", "slowworker", "release"}
     command = shlex.split(processes["web"])
     assert command[0] == "gunicorn"
     with fresh_database_url() as database_url, tempfile.TemporaryDirectory() as static_root:

@@ -16,18 +16,10 @@ PASSWORD = "fairdesk-demo-2026"
 AGENT = "+8613900000002"
 
 
-@pytest.fixture(scope="module")
-def chat_site(sms_gateway, payment_sandbox):
-    from fairdesk.testing.liveserver import live_server
-
-    env = {
-        "FAIRDESK_SMS_BACKEND": "webhook",
-        "FAIRDESK_SMS_WEBHOOK_URL": sms_gateway.url,
-        "FAIRDESK_QUIET_HOURS": "off",
-        "FAIRDESK_PAYMENT_SANDBOX_URL": payment_sandbox.url,
-    }
-    with live_server(extra_env=env, live=True) as server:
-        yield server
+@pytest.fixture(scope="session")
+def chat_site(live_site):
+    """The shared live server (src/fairdesk/conftest.py: uvicorn, pages and the live channel)."""
+    return live_site
 
 
 def sms_code(gateway, phone: str) -> str:
