@@ -20,6 +20,9 @@ RECEIVED = declare(
         "first_contact_by": "datetime",
         "final_response_by": "datetime",
         "hard_limit_by": "datetime",
+        # Years no official calendar covered yet: every day of them counted as a working day (never later
+        # than the official schedule can make the deadline); empty when the deadlines are the official ones.
+        "provisional_years": "int[]",
     },
     label=_("投诉已受理"),
 )

@@ -113,6 +113,7 @@ def complaint_file(
                 "first_contact_by": deadlines.first_contact_by,
                 "final_response_by": deadlines.final_response_by,
                 "hard_limit_by": deadlines.hard_limit_by,
+                "provisional_years": sorted(deadlines.provisional_years),
             },
         )
         messages.receipt(complaint)
