@@ -19,7 +19,7 @@ LINKS: dict[str, tuple[str, Promise]] = {
     "reschedule": ("bookings:my", _("改约（我的预约）")),
     "cancel": ("bookings:my", _("取消预约（我的预约）")),
     "my_plan": ("plans:my_plan", _("我的套餐")),
-    "complaint": ("support:home", _("投诉")),
+    "complaint": ("complaints:new", _("投诉")),
     "help_now": ("dispatch:help_now", _("紧急求助")),
 }
 
