@@ -2,8 +2,6 @@
 token and `customer_phone`; agents and managers handle; auditors and managers export. Someone else's complaint
 is a 404. Every POST honours Idempotency-Key."""
 
-from __future__ import annotations
-
 import datetime as dt
 from types import SimpleNamespace
 from typing import Literal
