@@ -234,10 +234,13 @@ def complaints_mine(request):
 
 
 def _customer_complaint(request, reference: str):
-    """(complaint, None) for its own customer; otherwise (None, the answer): staff to the desk, a visitor
-    without a verified phone to the sign-in form (403), anyone else a 404."""
-    if permissions.staff_role(request.user) is not None:
+    """(complaint, None) for its own customer; otherwise (None, the answer): staff who read customers' records
+    to the desk, other staff a 403, a visitor without a verified phone the sign-in form (403), anyone else a
+    404."""
+    if permissions.has(request.user, permissions.READ_CUSTOMERS):
         return None, redirect("complaints:desk_detail", complaint=reference)
+    if permissions.staff_role(request.user) is not None:
+        return None, error_page(request, permissions.Forbidden(_("您的角色不能打开这个页面。")))
     customer = session_customer(request)
     if customer is None:
         context = {"next": reverse("complaints:detail", args=[reference])[:200], "case_sign_in": True}
