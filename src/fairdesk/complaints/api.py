@@ -129,8 +129,8 @@ def complaints_export(
     permissions.require(request.api_user, permissions.AUDIT, _("只有审计和经理可以导出投诉。"))
     if query.date_to < query.date_from:
         raise InvalidInput(_("结束日期早于开始日期。"), code="range_invalid")
-    if (query.date_to - query.date_from).days > 3660:
-        raise InvalidInput(_("一次最多导出十年。"), code="range_too_long")
+    if (query.date_to - query.date_from).days > 36600:
+        raise InvalidInput(_("一次最多导出一百年。"), code="range_too_long")
     body, digest = export.export_bytes(date_from=query.date_from, date_to=query.date_to, fmt=query.format)
     response = HttpResponse(body, content_type=export.CONTENT_TYPES[query.format])
     response["X-Content-SHA256"] = digest
