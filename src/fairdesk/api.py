@@ -20,6 +20,7 @@ from fairdesk.notify.api import router as notify_router
 from fairdesk.plans.api import router as plans_router
 from fairdesk.regions.api import router as regions_router
 from fairdesk.support.api import router as support_router
+from fairdesk.transparency.api import router as transparency_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -156,3 +157,4 @@ api.add_router("/", plans_router)
 api.add_router("/", notify_router)
 api.add_router("/", support_router)
 api.add_router("/", complaints_router)
+api.add_router("/", transparency_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fairdesk.plans",
     "fairdesk.support",
     "fairdesk.complaints",
+    "fairdesk.transparency",
 ]
 
 MIDDLEWARE = [

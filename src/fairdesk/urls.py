@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("fairdesk.plans.urls")),
     path("", include("fairdesk.support.urls")),
     path("", include("fairdesk.complaints.urls")),
+    path("", include("fairdesk.transparency.urls")),
     path("", include("fairdesk.core.urls")),
 ]
 
