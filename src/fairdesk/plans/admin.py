@@ -2,10 +2,12 @@
 an unfair rule cannot be saved here; prices are versions (added, never edited); money rows are read-only,
 except marking an offline refund paid out."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.plans.models import (
     ChangeRule,
     LedgerEntry,
@@ -32,8 +34,20 @@ class PlanPriceInline(admin.TabularInline):
         return False  # a price change is a new version, announced ahead
 
 
+class PlanForm(TextAuditFormMixin, forms.ModelForm):
+    """What customers read about a plan is refused when it holds a forbidden format clause (the reason names
+    the article of 《合同行政监督管理办法》)."""
+
+    audited_fields = ("name", "name_en", "description", "description_en", "benefits")
+
+    class Meta:
+        model = Plan
+        fields = ("code", "name", "name_en", "description", "description_en", "rank", "benefits", "is_active")
+
+
 @admin.register(Plan)
 class PlanAdmin(AuditedAdmin):
+    form = PlanForm
     list_display = ("code", "name", "rank", "is_active")
     inlines = [PlanPriceInline]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from fairdesk.core import text_audit
 from fairdesk.plans.models import ACTIONS, STEP_NAMES, ChangeRule, PlanPrice
 from fairdesk.plans.selectors import plan_settings
 
@@ -130,6 +131,35 @@ def catalog_findings(notice_days: int) -> list[Finding]:
     return found
 
 
+def clause_finding(found: text_audit.TextFinding, where: str) -> Finding:
+    """A forbidden format clause (core.text_audit, filled by transparency's clause patterns) as a finding:
+    `UNFAIR [clause:<id>] <where>: <sentence> (<article>)`."""
+    return Finding(f"clause:{found.id}", where, f"{found.sentence} ({found.article_shown()})")
+
+
+def text_findings() -> list[Finding]:
+    """Forbidden format clauses in every customer-facing text held as data (the sources registered with
+    core.text_audit: plans, support's bot answers, the published rules, page texts)."""
+    found = []
+    for held in text_audit.texts():
+        where = f"{held.model} #{held.pk} {held.field}"
+        found += [clause_finding(f, where) for f in text_audit.audit(held.text)]
+    return found
+
+
+def draft_findings(text: str, name: str) -> list[Finding]:
+    """Forbidden format clauses in a draft text (`audit_fairness --clauses-file`), each with its line."""
+    return [
+        clause_finding(f, f"{name}:{text.count(chr(10), 0, max(f.start, 0)) + 1}")
+        for f in text_audit.audit(text)
+    ]
+
+
 def audit() -> list[Finding]:
     terms = plan_settings()
-    return rules_findings() + settings_findings(terms) + catalog_findings(terms.renewal_notice_days)
+    return (
+        rules_findings()
+        + settings_findings(terms)
+        + catalog_findings(terms.renewal_notice_days)
+        + text_findings()
+    )

@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.support import bot  # noqa: F401  (every process loads the admin: bot's signals keep its index fresh)
 from fairdesk.support.links import LINKS
 from fairdesk.support.models import AgentDuty, BotAnswer, Conversation, Message, SupportPreference
 
 
-class BotAnswerForm(forms.ModelForm):
+class BotAnswerForm(TextAuditFormMixin, forms.ModelForm):
+    audited_fields = ("answer", "answer_en")  # a forbidden format clause is refused, naming the article
+
     class Meta:
         model = BotAnswer
         fields = ("questions", "answer", "answer_en", "links", "active")
