@@ -207,3 +207,22 @@ def test_callback_joins_the_same_queue_at_its_time(support_world):
         {"callback_at": (clock.now() + dt.timedelta(days=30)).isoformat()},
     )
     assert too_late.status_code == 422
+
+
+def test_assignment_is_even_across_agents_on_duty(support_world, django_capture_on_commit_callbacks):
+    """Chatwoot #11034: uneven assignment. Three agents with equal room get three conversations each."""
+    from fairdesk.accounts.models import Role
+    from fairdesk.accounts.services import customer_get_or_create, staff_create
+    from fairdesk.support import services
+
+    agents = support_world["agents"] + [
+        staff_create(phone="13900000019", name="agent3", role=Role.AGENT, password="a-long-staff-password")
+    ]
+    for agent in agents:
+        services.duty_set(agent=agent, on_duty=True, capacity=5)
+    for n in range(9):
+        customer = customer_get_or_create(phone=f"138000003{n:02d}")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.conversation_start(customer=customer, text="转人工")
+    counts = sorted(Conversation.objects.filter(assigned_to=a).count() for a in agents)
+    assert counts == [3, 3, 3]
