@@ -36,6 +36,10 @@ def _not_found():
     return NotFound(_("没有找到这件投诉。"))
 
 
+def _missing(request, back: str):
+    return error_page(request, _not_found(), back=back, title=_("找不到这个页面"))
+
+
 def _rule():
     return rules.RULES[rules.RULE_VERSION]
 
@@ -155,7 +159,7 @@ def complaint_new(request):
             return render(request, "complaints/new_phone.html", context, status=exc.status)
         customer = session_customer(request, create=True)
         if customer is None:  # a staff phone never signs in here (verify_session refuses it first)
-            return error_page(request, _not_found(), back=reverse("complaints:new"))
+            return _missing(request, reverse("complaints:new"))
     subject_type, subject = _subject_for(customer, form)
     try:
         complaint = services.complaint_file(
@@ -247,7 +251,7 @@ def _customer_complaint(request, reference: str):
         return None, render(request, "complaints/sign_in.html", context, status=403)
     complaint = selectors.complaint_for_customer(customer=customer, reference=reference)
     if complaint is None:
-        return None, error_page(request, _not_found(), back=reverse("complaints:mine"))
+        return None, _missing(request, reverse("complaints:mine"))
     return complaint, None
 
 
@@ -394,7 +398,7 @@ def complaint_record(request, complaint: str):
     if permissions.has(request.user, permissions.READ_CUSTOMERS):
         found = selectors.complaint_by_reference(complaint)
         if found is None:
-            return error_page(request, _not_found(), back=reverse("complaints:desk"))
+            return _missing(request, reverse("complaints:desk"))
     else:
         found, answer = _customer_complaint(request, complaint)
         if answer is not None:
@@ -434,7 +438,7 @@ def desk(request):
 def desk_detail(request, complaint: str):
     found = selectors.complaint_by_reference(complaint)
     if found is None:
-        return error_page(request, _not_found(), back=reverse("complaints:desk"))
+        return _missing(request, reverse("complaints:desk"))
     context = _case_context(found)
     context.update(
         timeline=_timeline_rows(found, staff=True),
@@ -461,7 +465,7 @@ def yuan_to_fen(value: str) -> int:
 def _desk_post(request, reference: str, action):
     found = selectors.complaint_by_reference(reference)
     if found is None:
-        return error_page(request, _not_found(), back=reverse("complaints:desk"))
+        return _missing(request, reverse("complaints:desk"))
     back = reverse("complaints:desk_detail", args=[found.reference])
     try:
         action(found)
