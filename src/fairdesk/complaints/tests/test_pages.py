@@ -287,3 +287,16 @@ def world_plan(settings, payment_sandbox):
         actor=agent,
     )
     return customer, sub
+
+
+def test_the_demo_complaints_are_in_several_states_and_load_once():
+    from fairdesk.accounts.demo import staff_load_demo
+    from fairdesk.complaints.demo import complaints_load_demo
+
+    staff_load_demo()
+    assert complaints_load_demo() == ["complaints: 6 demo complaints created, 0 already there"]
+    assert complaints_load_demo() == ["complaints: 0 demo complaints created, 6 already there"]
+    states = set(Complaint.objects.values_list("status", flat=True))
+    assert states == {"received", "in_progress", "awaiting_customer", "responded", "disputed"}
+    assert Complaint.objects.filter(green_channel=True).count() == 1
+    assert Complaint.objects.filter(referred_at__isnull=False).count() == 1
