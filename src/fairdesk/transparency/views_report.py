@@ -83,10 +83,10 @@ def _duration(seconds) -> str:
     return _("%(n)s 天") % {"n": round(seconds / 86400, 1)}
 
 
-def bar_chart(*, ident: str, title: str, desc: str, bars: list[tuple[str, float | None, str, str]]) -> str:
-    """A horizontal bar chart as SVG markup: bars are (label, value, shown text, colour); no value → no bar
-    and "—". Accessible: role="img" named by its <title> and <desc>."""
-    width, label_w, value_w, row_h = 340, 118, 64, 26
+def bar_chart(*, ident: str, title: str, desc: str, bars: list[tuple[str, float | None, str, str]]) -> dict:
+    """A horizontal bar chart: {"title", "svg"} with the SVG markup; bars are (label, value, shown text,
+    colour); no value → no bar. Accessible: role="img" named by its <title> and <desc>."""
+    width, label_w, value_w, row_h = 340, 112, 70, 28
     bar_w = width - label_w - value_w
     top = max((v for _l, v, _t, _c in bars if v is not None), default=0) or 1
     height = row_h * len(bars) + 8
@@ -101,18 +101,18 @@ def bar_chart(*, ident: str, title: str, desc: str, bars: list[tuple[str, float 
         y = 4 + i * row_h
         length = 0 if value is None else max(1, round(bar_w * value / top)) if value > 0 else 0
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="12" fill="#1c2430">'
+            f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13" fill="#1c2430">'
             f"{escape(label)}</text>"
         )
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{length}" height="{row_h - 8}" fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{label_w + length + 4}" y="{y + 17}" font-size="12" fill="#1c2430">'
+            f'<text x="{label_w + length + 4}" y="{y + 17}" font-size="13" fill="#1c2430">'
             f"{escape(shown)}</text>"
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return {"title": title, "svg": mark_safe("".join(parts))}  # noqa: S308 - every text above is escaped
 
 
 def direction_names() -> dict[str, str]:
