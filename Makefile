@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/reminders.py
 	$(PY) bench/emergency_sim.py
 	$(PY) bench/plan_changes.py
+	$(PY) bench/support.py
 	DEBUG=true $(PY) manage.py vrptw_bench ../shared/data/vrptw/solomon/*.txt --seconds 10 --json
 
 chromium:
