@@ -12,14 +12,17 @@ response), follows `support.conversation.<id>` on its socket and writes a few mo
 a share of them (`--human`) at a random moment POST /human (some first say they are locked out: the safety
 class), then exchange 2–3 messages with the agent, who closes; some rate. Agents learn of assignments on
 `support.agent.<id>` (the queue gives them out by itself: `queue_dispatch`), follow the conversation, reply
-after a short think time and close with a resolution.
+after a short think time and close with a resolution. A socket silent for `--poll` s makes the page reload
+the conversation over HTTP (as chat.js would): a message found that way before its frame came is counted, and
+a frame that never comes counts as an infinite delivery time. Who waits `--give-up` s for the other leaves.
 
 Prints: messages created per second in the timed window (every row: customer, bot, agent, system), delivery
 p50/p99 (a message's POST sent → its frame on the OTHER party's socket, customer → agent and agent →
 customer; each text carries a unique stamp and its send time), the wait from the human request to the first
 human reply p50/p90 (database times), queue-order inversions from the database (a later request of the same
-safety class assigned before an earlier one still waiting: must be 0) and the HTTP status counts. Exits 1 on
-any inversion or 5xx. The load generator shares the 2 cores with everything else.
+safety class assigned before an earlier one still waiting: must be 0), the HTTP status counts and what the
+server log says about the live channel (sends dropped over the channel layer's capacity, tracebacks). Exits 1
+on any inversion, 5xx or dropped HTTP connection. The load generator shares the 2 cores with everything else.
 """
 
 from __future__ import annotations
