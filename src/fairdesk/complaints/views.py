@@ -5,6 +5,7 @@ works without JavaScript; htmx only sends the SMS code in place. Thin: the rules
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -442,13 +443,39 @@ def desk_detail(request, complaint: str):
     context = _case_context(found)
     context.update(
         timeline=_timeline_rows(found, staff=True),
-        history=selectors.subject_history(found),
+        history=[_history_row(e) for e in selectors.subject_history(found)],
         can_work=permissions.has(request.user, permissions.HOTLINE),
         outcomes=Outcome.choices,
         customer_phone=found.customer.phone,
         deadline=selectors.next_deadline(found),
     )
     return render(request, "complaints/desk_detail.html", context)
+
+
+def _shown(name: str, value) -> str:
+    """A payload value for people: money in yuan, times in local time, the rest as recorded."""
+    if isinstance(value, int) and not isinstance(value, bool) and name.endswith("_fen"):
+        return format_fen(value)
+    if isinstance(value, str) and ISO_TIME.match(value):
+        try:
+            return _when(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
+    return "-" if value is None else str(value)
+
+
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _history_row(event) -> dict:
+    """One event of the complaint's subject (for a plan change: each quote and change of the plan)."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    return {
+        "at": event.at,
+        "kind": event.kind,
+        "label": label_for(event.kind, event.payload),
+        "facts": [(name, _shown(name, value)) for name, value in payload.items()],
+    }
 
 
 YUAN = re.compile(r"^\d{1,9}(\.\d{1,2})?$")

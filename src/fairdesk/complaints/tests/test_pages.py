@@ -265,8 +265,11 @@ def test_a_subscription_link_without_a_number_files_about_the_current_plan(world
     staff_page = staff_client(
         staff_create(phone="13900000079", name="a", role=Role.AGENT, password="a-long-staff-password")
     ).get(f"/complaints/desk/{complaint.reference}/")
-    assert 'data-testid="complaint-subject-history"' in text(staff_page)
-    assert "plan.subscribed" in text(staff_page) or "data-kind=" in text(staff_page)
+    page = text(staff_page)
+    assert 'data-testid="complaint-subject-history"' in page and 'data-kind="subscription.created"' in page
+    history = page.split('data-testid="complaint-subject-history"')[1]
+    assert "amount_due_fen: ¥" in history  # money in yuan
+    assert "+00:00" not in history and not re.search(r"\d{4}-\d\d-\d\dT\d\d", history)  # local times
 
 
 @pytest.fixture
