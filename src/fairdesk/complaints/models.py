@@ -1,6 +1,7 @@
 """Complaints: what the customer filed (never edited, never deleted), its deadlines as computed on receipt
 with the rule version that computed them, the state the events have brought it to, and the messages of the
-case. Every change is a `complaint.*` event (complaints/events.py); a correction is a new event, not an edit."""
+case. Every change is a `complaint.*` event (complaints/events.py); a correction is a new event, not an
+edit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fairdesk.core import clock
 
@@ -112,8 +114,8 @@ class Complaint(models.Model):
     referred_at = models.DateTimeField(_("告知外部途径时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("投诉")
-        verbose_name_plural = _("投诉")
+        verbose_name = pgettext_lazy("noun", "投诉")
+        verbose_name_plural = pgettext_lazy("noun", "投诉")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["status", "first_contact_by"], name="complaint_open_deadline")]
         constraints = [
@@ -125,16 +127,6 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_category_display()}"
-
-    @property
-    def final_response_by(self):
-        """The final-response deadline, moved by the time spent waiting for the customer (the only pause)."""
-        import datetime as dt
-
-        paused = self.paused_seconds
-        if self.paused_since is not None:
-            paused += int((clock.now() - self.paused_since).total_seconds())
-        return self.final_response_base_by + dt.timedelta(seconds=paused)
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -149,6 +141,16 @@ class Complaint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("complaints are never deleted")
+
+    @property
+    def final_response_by(self):
+        """The final-response deadline, moved by the time spent waiting for the customer (the only pause)."""
+        import datetime as dt
+
+        paused = self.paused_seconds
+        if self.paused_since is not None:
+            paused += int((clock.now() - self.paused_since).total_seconds())
+        return self.final_response_base_by + dt.timedelta(seconds=paused)
 
 
 class Author(models.TextChoices):
