@@ -6,7 +6,9 @@ clock the demo's test clock moves): eight demo customers join a plan at the coun
 money), then on their own page upgrade (two), downgrade (two), cancel, ask for a refund and switch to yearly,
 and one more upgrade is done by an agent on the caller's behalf; five written-support conversations (two the
 bot closes alone, three with a human: asked by button or keyword, answered by the demo agent after a
-wait, closed and rated). Every number the report shows for them comes from the events these calls record.
+wait, closed and rated); three complaints (contacted, answered, one disputed and so referred to 12315);
+four emergencies the dispatcher sends the demo technician (泰州) to, on site after 12 to 44 minutes. Every
+number the report shows for them comes from the events these calls record.
 Idempotent: nothing is made again once the first history customer exists."""
 
 import datetime as dt
@@ -15,8 +17,12 @@ from django.db import transaction
 
 from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.services import customer_get_or_create
+from fairdesk.complaints import services as complaints
+from fairdesk.complaints.models import Category, Outcome
 from fairdesk.core import clock
 from fairdesk.core import events as catalogue
+from fairdesk.dispatch import services as dispatch
+from fairdesk.dispatch.models import Technician
 from fairdesk.plans.models import Plan, Provider
 from fairdesk.plans.services import account_refund, subscription_change, subscription_create
 from fairdesk.support import services as support
@@ -139,6 +145,79 @@ def _support(start: dt.date, agent) -> int:
     return done
 
 
+# (customer index, category, text, hours to first contact, days to the final response, outcome, disputed)
+COMPLAINTS = [
+    (
+        0,
+        Category.PLAN_CHANGE,
+        "升级后想改回原来的套餐，页面上没找到入口。",
+        1,
+        2,
+        Outcome.PARTLY_UPHELD,
+        False,
+    ),
+    (3, Category.SERVICE_QUALITY, "师傅迟到了一个小时，也没有提前通知。", 3, 5, Outcome.UPHELD, False),
+    (6, Category.BILLING, "退款到账比页面上写的慢了两天。", 30, 9, Outcome.NOT_UPHELD, True),
+]
+# (days into the half-year, minutes until the technician is on site)
+EMERGENCIES = [(40, 18), (75, 26), (110, 44), (150, 12)]
+EMERGENCY_ADDRESS = "江苏省泰州市姜堰区人民路1号"
+
+
+def _complaints(start: dt.date, agent) -> int:
+    done = 0
+    for position, (index, category, text, contact_hours, answer_days, outcome, disputed) in enumerate(
+        COMPLAINTS
+    ):
+        customer = User.objects.filter(phone=PHONE.format(index)).first()
+        if customer is None:
+            continue
+        filed = _at(start + dt.timedelta(days=30 + 45 * position), 9)
+        with clock.frozen_at(filed):
+            complaint = complaints.complaint_file(
+                customer=customer, category=category, text=text, actor=customer
+            )
+        with clock.frozen_at(filed + dt.timedelta(hours=contact_hours)):
+            complaints.complaint_contact(complaint=complaint, staff=agent)
+        with clock.frozen_at(filed + dt.timedelta(days=answer_days)):
+            complaint = complaints.complaint_respond(
+                complaint=complaint,
+                staff=agent,
+                outcome=outcome,
+                redress_fen=3000 if outcome != Outcome.NOT_UPHELD else 0,
+                text="已核实，处理结果见上。",
+            )
+        with clock.frozen_at(filed + dt.timedelta(days=answer_days, hours=5)):
+            if disputed:
+                complaints.complaint_dispute(complaint=complaint, customer=customer, text="不同意这个结果。")
+            else:
+                complaints.complaint_accept(complaint=complaint, customer=customer)
+        done += 1
+    return done
+
+
+def _emergencies(start: dt.date) -> int:
+    dispatcher = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("pk").first()
+    technician = Technician.objects.filter(station__name="泰州服务站").select_related("user").first()
+    if dispatcher is None or technician is None:
+        return 0
+    done = 0
+    for index, (day, minutes) in enumerate(EMERGENCIES):
+        asked = _at(start + dt.timedelta(days=day), 21)
+        with clock.frozen_at(asked), transaction.atomic():
+            urgent = dispatch.urgent_request_create(phone=PHONE.format(index), address=EMERGENCY_ADDRESS)
+            job = dispatch.urgent_override(urgent=urgent, technician=technician, actor=dispatcher)
+        for after, step in ((1, "accept"), (3, "en_route"), (minutes, "on_site"), (minutes + 40, "done")):
+            with clock.frozen_at(asked + dt.timedelta(minutes=after)):
+                if step == "accept":
+                    with transaction.atomic():
+                        dispatch.job_accept(job_id=job.pk, actor=technician.user)
+                else:
+                    dispatch.job_advance(job_id=job.pk, actor=technician.user, to=step)
+        done += 1
+    return done
+
+
 def history_load_demo(*, verbosity: int = 1) -> list[str]:
     if User.objects.filter(phone=PHONE.format(0)).exists():
         return ["transparency: demo history already there"]
@@ -148,6 +227,9 @@ def history_load_demo(*, verbosity: int = 1) -> list[str]:
     start = last_complete_half(clock.local(clock.now()).date())
     changes = _plans(start, agent)
     conversations = _support(start, agent)
+    filed = _complaints(start, agent)
+    emergencies = _emergencies(start)
     return [
-        f"transparency: history from {start}: {changes} plan changes, {conversations} support conversations"
+        f"transparency: history from {start}: {changes} plan changes, {conversations} support conversations,"
+        f" {filed} complaints, {emergencies} emergencies"
     ]

@@ -367,8 +367,11 @@ def report_csv(request):
     start = _date_or_none(request.GET.get("from", "")) or chosen.date_from
     end = _date_or_none(request.GET.get("to", "")) or chosen.date_to
     problem = report.check_range(start, end)
-    if problem is not None or end >= dt.date.max:
-        message = _("结束日期早于开始日期。") if problem == "range_invalid" else _("报告期最长十年。")
+    if problem is not None or end >= dt.date.max or start <= dt.date.min:
+        message = {
+            "range_invalid": _("结束日期早于开始日期。"),
+            "range_too_long": _("报告期最长十年。"),
+        }.get(problem or "", _("日期超出范围。"))
         return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
     data = report.report_for(start, end)
     out = io.StringIO()
