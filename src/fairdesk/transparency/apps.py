@@ -7,3 +7,8 @@ class TransparencyConfig(AppConfig):
     label = "transparency"
     verbose_name = _("公开与透明")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from fairdesk.transparency import wiring  # models cannot be imported before the registry is ready
+
+        wiring.connect()

@@ -1,0 +1,63 @@
+"""Back office for the published rules and the score appeals.
+
+A rule version is editable only while it is not in force yet (managers); once its `effective_from` has
+passed it is read-only for everyone and never deleted: a change is a new version. Appeals are recorded and
+answered on the station's page (`/providers/<id>/`), so the admin only shows them."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from fairdesk.accounts import permissions
+from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.transparency.models import RuleDocument, ScoreAppeal
+
+
+@admin.register(RuleDocument)
+class RuleDocumentAdmin(AuditedAdmin):
+    list_display = ("code", "version", "title", "effective_from", "stats_anchor")
+    list_filter = ("code",)
+    search_fields = ("code", "title", "title_en")
+    ordering = ("code", "-version")
+    fields = (
+        "code",
+        "version",
+        "title",
+        "title_en",
+        "body",
+        "body_en",
+        "effective_from",
+        "stats_anchor",
+        "recorded_in",
+        "params",
+        "created_at",
+    )
+    readonly_fields = ("created_at",)
+
+    def _manager(self, request) -> bool:
+        return permissions.has(request.user, permissions.MANAGE)
+
+    def has_add_permission(self, request):
+        return self._manager(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.in_force():
+            return False  # in force: never edited (publish a new version)
+        return self._manager(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.in_force():
+            return False
+        return self._manager(request) or super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would reach versions in force
+        return actions
+
+
+@admin.register(ScoreAppeal)
+class ScoreAppealAdmin(ReadOnlyAdmin):
+    list_display = ("station", "period_from", "period_to", "rule_version", "score", "created_at", "outcome")
+    list_filter = ("outcome",)
+    list_select_related = ("station",)
