@@ -301,6 +301,15 @@ def held_plans() -> Iterator[HeldText]:
                 yield HeldText("plans.PlanSettings", terms.pk, path, text)
 
 
+def held_service_types() -> Iterator[HeldText]:
+    """What customers book (names, zh and en)."""
+    from fairdesk.bookings.models import ServiceType
+
+    for service in ServiceType.objects.order_by("pk"):
+        yield HeldText("bookings.ServiceType", service.pk, "name", service.name)
+        yield HeldText("bookings.ServiceType", service.pk, "name_en", service.name_en)
+
+
 def held_bot_answers() -> Iterator[HeldText]:
     """The support bot's answers (what customers read), zh and en."""
     from fairdesk.support.models import BotAnswer

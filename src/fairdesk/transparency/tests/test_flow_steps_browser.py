@@ -10,6 +10,7 @@ confirm-shaming wording is shown."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
@@ -136,6 +137,16 @@ def test_leaving_takes_no_more_taps_than_joining(browser, live_site, sms_gateway
     # The pages say how many steps there are, and they say the truth (the last tap is the confirm).
     assert all(steps[a] in (taps[a], taps[a] - 1) for a in taps), (steps, taps)
     assert len(set(taps.values())) == 1, taps  # today every action is the same three taps
+
+
+def test_the_full_demo_passes_audit_fairness(live_site):
+    """`make run`'s demo (every loader: plans, service types, bot answers, published rules, the page texts):
+    no unfair term and no forbidden format clause."""
+    try:
+        result = live_site.manage("audit_fairness")
+    except subprocess.CalledProcessError as failed:
+        pytest.fail(f"audit_fairness exited {failed.returncode}:\n{failed.stdout}{failed.stderr}")
+    assert result.stdout.strip().endswith("audit_fairness: no unfair terms found"), result.stdout
 
 
 @pytest.mark.parametrize(
