@@ -199,14 +199,16 @@ if FAIRDESK_CHANNEL_LAYER_URL:
                 "hosts": [{"address": FAIRDESK_CHANNEL_LAYER_URL, "socket_connect_timeout": 2}],
                 # Several sites (or test servers) can share one Redis under different prefixes.
                 "prefix": env_str("FAIRDESK_CHANNEL_LAYER_PREFIX", "fairdesk"),
-                "capacity": 500,  # messages waiting for one socket before the oldest are dropped
+                # Messages waiting in Redis for one live process (channels-redis keys a process's sockets
+                # under one list) before new ones are dropped: 500 was reached under the support benchmark.
+                "capacity": 100_000,
                 "expiry": 30,
             },
         }
     }
 else:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 500}}
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}
     }
 # The WebSocket base the browser connects to: "" = same origin `/ws/live/` (nginx sends /ws/ to the live
 # process); else a ws:// or wss:// URL (added to the CSP's connect-src).

@@ -132,14 +132,29 @@ def live_status(conversation: Conversation) -> None:
     )
 
 
+# A waiting customer's position is pushed at once near the head (positions 1–3) and otherwise at most every
+# POSITION_EVERY seconds per conversation and process: every assignment moves everyone behind it, and
+# pushing each move to each of a long queue would flood the channel layer. The page also refreshes itself
+# every 10 s while waiting (support/static/support/chat.js), so a skipped push is never stale for long.
+POSITION_EVERY = 5.0
+_position_sent: dict[int, tuple[int, float]] = {}
+
+
 def live_queue() -> None:
-    """The queue moved: staff consoles refresh; every waiting customer gets their new position."""
+    """The queue moved: staff consoles refresh; waiting customers get their new position (throttled)."""
     positions = selectors.queue_positions()
     live.publish(QUEUE_TOPIC, {"event": "queue", "waiting": len(positions)})
+    now = time.monotonic()
     for conv_id, position in positions.items():
+        last = _position_sent.get(conv_id)
+        if last is not None and (last[0] == position or (position > 3 and now - last[1] < POSITION_EVERY)):
+            continue
+        _position_sent[conv_id] = (position, now)
         live.publish(
             conversation_topic(conv_id), {"event": "position", "conversation": conv_id, "position": position}
         )
+    for conv_id in [c for c in _position_sent if c not in positions]:
+        del _position_sent[conv_id]
 
 
 # ---------------------------------------------------------------- customers
@@ -286,7 +301,10 @@ def _safety_class(conversation: Conversation) -> int:
 
 
 def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datetime | None = None) -> None:
-    """Inside the caller's transaction, on a locked conversation."""
+    """Inside the caller's transaction, on a locked conversation. The queue's gate is taken before the time
+    is read, so requests enter the queue in the order of their times: nobody serving the queue can see a
+    later request before an earlier one has committed (that would serve them out of order)."""
+    _gate()
     now = clock.now()
     conversation.status = Status.WAITING_HUMAN
     conversation.human_requested_at = callback_at or now
@@ -393,9 +411,11 @@ def conversation_rate(*, conversation: Conversation, customer, score: int) -> Co
 
 
 def _gate() -> None:
-    """Serialise everyone who takes from the queue: strictly in order, whatever the database."""
-    QueueGate.objects.get_or_create(id=1)
-    QueueGate.objects.select_for_update().get(id=1)
+    """Serialise everyone who joins or takes from the queue: strictly in order, whatever the database. A
+    write (not only a row lock), so that SQLite too takes its write lock here, before anything is read."""
+    if not QueueGate.objects.filter(id=1).update(id=1):
+        QueueGate.objects.get_or_create(id=1)
+        QueueGate.objects.filter(id=1).update(id=1)
 
 
 def _assign(conversation: Conversation, agent, *, via: str) -> None:

@@ -40,6 +40,7 @@
   // topic -> subscription; kept across htmx swaps (the handlers look the elements up when they run), so a
   // swapped chat never drops and reopens the socket.
   var subs = {};
+  var waitingTimer = null;
 
   function want(wanted) {
     Object.keys(subs).forEach(function (topic) {
@@ -117,6 +118,19 @@
       }
     }
     want(wanted);
+    // While waiting for a human the position moves often: refresh every 10 s besides the live pushes
+    // (which are throttled far from the head of the queue: support/services.py live_queue).
+    var waitingChat = document.querySelector(".chat[data-status=waiting_human]");
+    if (waitingChat && !waitingTimer) {
+      waitingTimer = window.setInterval(function () {
+        if (!document.querySelector(".chat[data-status=waiting_human]")) {
+          window.clearInterval(waitingTimer);
+          waitingTimer = null;
+          return;
+        }
+        if (chatLog()) { refreshLog(chatLog()); }
+      }, 10000);
+    }
   }
 
   // The launcher: htmx has loaded the chat into the panel; show it, with a close button.
