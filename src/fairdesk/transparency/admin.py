@@ -7,9 +7,12 @@ answered on the station's page (`/providers/<id>/`), so the admin only shows the
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
 from fairdesk.accounts import permissions
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.services import event_record
+from fairdesk.transparency import events
 from fairdesk.transparency.models import RuleDocument, ScoreAppeal
 
 
@@ -36,6 +39,17 @@ class RuleDocumentAdmin(AuditedAdmin):
 
     def _manager(self, request) -> bool:
         return permissions.has(request.user, permissions.MANAGE)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # admin.created|changed
+            if not change:
+                event_record(
+                    kind=events.RULE_PUBLISHED,
+                    subject=obj,
+                    actor=request.user,
+                    payload={"code": obj.code, "version": obj.version, "effective_from": obj.effective_from},
+                )
 
     def has_add_permission(self, request):
         return self._manager(request) or super().has_add_permission(request)

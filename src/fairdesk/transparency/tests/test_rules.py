@@ -157,3 +157,33 @@ def test_api_shape(rules, client):
     titles = {row["code"]: row["title"] for row in en}
     assert titles["support_queue"] == "Support queue order"
     assert {row["code"]: row["title"] for row in zh}["support_queue"] == "人工客服排队规则"
+
+
+def test_admin_publishes_only_forward(rules, client):
+    manager = staff_create(phone="13900000302", name="m", role=Role.MANAGER, password="a-long-staff-password")
+    client.force_login(manager)
+    form = {
+        "code": "provider_score",
+        "version": "2",
+        "title": "服务商信用评分公式",
+        "title_en": "Provider credit score formula",
+        "body": "第 2 版",
+        "body_en": "Version 2",
+        "stats_anchor": "emergencies",
+        "recorded_in": "provider_score.appealed: rule_version",
+        "params": "{}",
+    }
+    url = "/admin/transparency/ruledocument/add/"
+    with clock.frozen_at(NOW):
+        back = client.post(url, {**form, "effective_from_0": "2026-11-19", "effective_from_1": "12:00:00"})
+        assert back.status_code == 200 and not RuleDocument.objects.filter(version=2).exists()
+        ahead = client.post(url, {**form, "effective_from_0": "2026-12-01", "effective_from_1": "00:00:00"})
+        assert ahead.status_code == 302, ahead.content.decode()[:500]
+        doc = RuleDocument.objects.get(code="provider_score", version=2)
+        assert doc.effective_from == dt.datetime(2026, 11, 30, 16, tzinfo=dt.UTC)  # Beijing midnight
+        published = Event.objects.filter(kind="rule.published").last()
+        assert published.payload["version"] == 2 and published.actor_id == manager.pk
+        v1 = RuleDocument.objects.get(code="provider_score", version=1)
+        assert client.get(f"/admin/transparency/ruledocument/{v1.pk}/change/").status_code == 200  # view only
+        edit = client.post(f"/admin/transparency/ruledocument/{v1.pk}/change/", {**form, "version": "1"})
+        assert edit.status_code == 403
