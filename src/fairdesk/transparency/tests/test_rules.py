@@ -14,6 +14,8 @@ from fairdesk.accounts.models import Role
 from fairdesk.accounts.services import staff_create
 from fairdesk.core import clock
 from fairdesk.core.models import Event
+from fairdesk.regions.models import Division, Station
+from fairdesk.regions.services import station_create
 from fairdesk.transparency import score, selectors
 from fairdesk.transparency.demo import documents, rules_load_demo
 from fairdesk.transparency.models import RuleDocument
@@ -91,8 +93,6 @@ def test_a_new_version_never_applies_backwards(rules):
 
 
 def _station():
-    from fairdesk.regions.models import Division, Station
-    from fairdesk.regions.services import station_create
 
     station = Station.objects.filter(name="规则网点").first()
     if station is None:

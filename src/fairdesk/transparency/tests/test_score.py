@@ -16,7 +16,7 @@ from fairdesk.complaints.models import Complaint
 from fairdesk.core import clock
 from fairdesk.core.models import Event
 from fairdesk.core.services import event_record
-from fairdesk.dispatch.models import Technician
+from fairdesk.dispatch.models import Job, Technician, UrgentRequest
 from fairdesk.regions import coverage_extras
 from fairdesk.regions.models import Division
 from fairdesk.regions.services import service_area_add, station_create
@@ -297,3 +297,45 @@ def test_technicians_own_page(shop, client):
     agent = staff_create(phone="13900000204", name="a", role=Role.AGENT, password="a-long-staff-password")
     client.force_login(agent)
     assert client.get("/providers/me/").status_code == 403
+
+
+def test_an_emergency_complaint_counts_for_the_arriving_technicians_station(shop):
+    t0, _t1, other = shop["techs"]
+    urgent = UrgentRequest.objects.create(
+        reference="E2345678",
+        phone=shop["customer"].phone,
+        address="江苏省泰州市姜堰区人民路1号",
+        division=shop["division"],
+        station=shop["stations"][1],  # the request's station is not who came
+    )
+    for tech, arrived in ((other, None), (t0, _at(9))):  # the first offer was declined, t0 came
+        Job.objects.create(
+            urgent=urgent,
+            technician=tech,
+            eta_minutes=20,
+            promised_at=_at(9),
+            respond_by=_at(9),
+            arrived_at=arrived,
+        )
+    complaint = Complaint.objects.create(
+        customer=shop["customer"],
+        category="technician_conduct",
+        text="态度不好",
+        subject_type="emergency",
+        subject_reference=urgent.reference,
+        received_at=_at(9),
+        rule_version="2026-11",
+        first_contact_by=_at(10),
+        final_response_base_by=_at(20),
+        hard_limit_by=_at(28),
+    )
+    _record(
+        "complaint.responded",
+        12,
+        {"outcome": "upheld", "redress_fen": 0, "final_response_by": _at(12), "timely": True},
+        subject=complaint,
+    )
+    ours = score.provider_score(station=shop["stations"][0], period_from=PERIOD[0], period_to=PERIOD[1])
+    theirs = score.provider_score(station=shop["stations"][1], period_from=PERIOD[0], period_to=PERIOD[1])
+    mine = score.provider_score(technician=t0, period_from=PERIOD[0], period_to=PERIOD[1])
+    assert (ours.inputs.upheld, theirs.inputs.upheld, mine.inputs.upheld) == (1, 0, 1)
