@@ -18,6 +18,7 @@ def world(settings, payment_sandbox, tmp_path):
     staff role with a password session and an API token."""
     from fairdesk.bookings.models import Slot
     from fairdesk.bookings.services import booking_create, service_types_load_demo
+    from fairdesk.complaints.services import complaint_file
     from fairdesk.core import clock
     from fairdesk.dispatch.models import Job, Technician, VisitPlan
     from fairdesk.dispatch.services import job_note_add, urgent_request_create
@@ -95,9 +96,17 @@ def world(settings, payment_sandbox, tmp_path):
     )
     settings.MEDIA_ROOT = tmp_path / "media"
     conversation = conversation_open_for_caller(agent=staff["agent"], customer=a, text="您好")
+    complaint = complaint_file(
+        customer=a,
+        category="plan_change",
+        text="降级后没有退差价",
+        subject_type="subscription",
+        subject_reference=str(sub.pk),
+    )
     note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
     return {
         "note": note,
+        "complaint": complaint,
         "a": a,
         "b": b,
         "staff": staff,
@@ -119,6 +128,7 @@ def world(settings, payment_sandbox, tmp_path):
             "subscription_id": sub.pk,
             "note_id": note.pk,
             "conversation_id": conversation.pk,
+            "complaint": complaint.reference,
         },
     }
 

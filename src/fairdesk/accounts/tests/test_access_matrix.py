@@ -84,6 +84,18 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "plan/demo-clock/"): allow(),  # only with FAIRDESK_TEST_CLOCK (a demo); off here
     ("POST", "demo-clock/back/"): allow(),  # likewise
     ("GET", "favicon.ico"): EVERYONE,
+    # published rules and provider scores (public; managers record and answer a station's appeal)
+    ("GET", "rules/"): EVERYONE,
+    ("GET", "rules/<slug:code>/"): EVERYONE,
+    ("GET", "providers/<int:station_id>/"): EVERYONE,
+    ("POST", "providers/<int:station_id>/appeal/"): allow("manager"),
+    ("POST", "providers/appeals/<int:appeal_id>/answer/"): allow("manager"),
+    ("GET", "providers/me/"): allow("technician", "manager"),
+    ("GET", "/api/v1/rules"): EVERYONE,
+    # transparency report (public; the API without from/to is a 422, which is an answer, not a refusal)
+    ("GET", "transparency/"): EVERYONE,
+    ("GET", "transparency/report.csv"): EVERYONE,
+    ("GET", "/api/v1/transparency/report"): EVERYONE,
     # staff pages
     ("GET", "hotline/"): allow("agent", "manager"),
     ("POST", "hotline/book/"): allow("agent", "manager"),
@@ -159,6 +171,32 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/v1/support/conversations/{conversation_id}/close"): allow("agent", "manager"),
     ("POST", "/api/v1/support/conversations/{conversation_id}/transfer"): allow("agent", "manager"),
     ("POST", "/api/v1/support/duty"): allow("agent", "manager"),
+    # complaints: customers (or agents for a caller) file and answer; staff handle; audit exports
+    ("POST", "/api/v1/complaints"): allow(*CUSTOMERS, "agent", "manager"),
+    ("GET", "/api/v1/complaints/export"): allow("manager", "auditor"),
+    ("GET", "/api/v1/complaints/{reference}"): allow("customer_a", "agent", "manager", "auditor"),
+    ("POST", "/api/v1/complaints/{reference}/contact"): allow("agent", "manager"),
+    ("POST", "/api/v1/complaints/{reference}/request-info"): allow("agent", "manager"),
+    ("POST", "/api/v1/complaints/{reference}/respond"): allow("agent", "manager"),
+    ("POST", "/api/v1/complaints/{reference}/reply"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/complaints/{reference}/accept"): allow("customer_a", "agent", "manager"),
+    ("POST", "/api/v1/complaints/{reference}/dispute"): allow("customer_a", "agent", "manager"),
+    # complaint pages: filing is open (the phone comes after the text), a case is its customer's; the desk
+    ("GET", "complaints/"): EVERYONE,  # the sign-in form, one's own complaints, or (staff) to the desk
+    ("POST", "complaints/"): EVERYONE,  # signing in with phone + code
+    ("GET", "complaints/new/"): EVERYONE,
+    ("POST", "complaints/new/"): EVERYONE,  # step 1 → the phone step; filed only with a verified phone
+    ("POST", "complaints/code/"): EVERYONE,  # the no-JavaScript "send code" button
+    ("GET", "complaints/<str:complaint>/"): allow("customer_a", "agent", "manager", "auditor"),  # staff: desk
+    ("GET", "complaints/<str:complaint>/record.txt"): allow("customer_a", "agent", "manager", "auditor"),
+    ("POST", "complaints/<str:complaint>/reply/"): allow("customer_a"),
+    ("POST", "complaints/<str:complaint>/accept/"): allow("customer_a"),
+    ("POST", "complaints/<str:complaint>/dispute/"): allow("customer_a"),
+    ("GET", "complaints/desk/"): allow("agent", "manager", "auditor"),
+    ("GET", "complaints/desk/<str:complaint>/"): allow("agent", "manager", "auditor"),
+    ("POST", "complaints/desk/<str:complaint>/contact/"): allow("agent", "manager"),
+    ("POST", "complaints/desk/<str:complaint>/request-info/"): allow("agent", "manager"),
+    ("POST", "complaints/desk/<str:complaint>/respond/"): allow("agent", "manager"),
 }
 
 # Django admin's own pages (each model's add/change/delete) are guarded by Django's model permissions and are
@@ -225,12 +263,38 @@ def _fill(route: str, world) -> str:
     import re
 
     def value(match):
+        if route.startswith("/api/v1/complaints/"):
+            return world["complaint"].reference
         if route.startswith(("help-now/", "hotline/urgent/")):
             return world["urgent"].reference
+        if route.startswith(("rules/", "providers/")):
+            return str(_transparency_path(match.group("name"), world))
         return str(world["path"][match.group("name")])
 
     route = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
     return re.sub(r"\{(?P<name>\w+)\}", value, route)
+
+
+def _transparency_path(name: str, world):
+    """The published rules (transparency's loader) and a station's score appeal waiting for an answer."""
+    from fairdesk.transparency.demo import rules_load_demo
+    from fairdesk.transparency.models import ScoreAppeal
+
+    rules_load_demo(verbosity=0)
+    if name == "code":
+        return "provider_score"
+    if name == "station_id":
+        return world["station"].pk
+    today = dt.date.today()
+    appeal = ScoreAppeal.objects.create(
+        station=world["station"],
+        period_from=today,
+        period_to=today,
+        rule_version=1,
+        reason="matrix",
+        recorded_by=world["staff"]["manager"],
+    )
+    return appeal.pk
 
 
 def _body(route: str, identity: str, world) -> dict:
@@ -277,7 +341,28 @@ def _body(route: str, identity: str, world) -> dict:
             "to_agent": world["staff"]["manager"].pk
         },
         "/api/v1/support/duty": {"on_duty": True},
+        "/api/v1/complaints": {"category": "plan_change", "text": "退款太慢", "customer_phone": phone},
+        "/api/v1/complaints/{reference}/request-info": {"text": "请提供付款截图"},
+        "/api/v1/complaints/{reference}/respond": {
+            "outcome": "upheld",
+            "redress_fen": 1000,
+            "text": "已退款",
+        },
+        "/api/v1/complaints/{reference}/reply": {"text": "截图已上传", "customer_phone": phone},
+        "/api/v1/complaints/{reference}/accept": {"customer_phone": phone},
+        "/api/v1/complaints/{reference}/dispute": {"text": "不同意", "customer_phone": phone},
         "support/send/": {"text": "怎么改预约时间"},
+        "complaints/": {"phone": "13800000009", "code": "000000"},
+        "complaints/new/": {"category": "other", "text": "矩阵"},
+        "complaints/code/": {"phone": "13800000009"},
+        "complaints/<str:complaint>/reply/": {"text": "补充"},
+        "complaints/<str:complaint>/dispute/": {"text": "不同意"},
+        "complaints/desk/<str:complaint>/request-info/": {"text": "请提供付款截图"},
+        "complaints/desk/<str:complaint>/respond/": {
+            "outcome": "upheld",
+            "redress_yuan": "10",
+            "text": "已退款",
+        },
         "support/callback/": {
             "at": (world["slots"][0].start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
         },
@@ -292,6 +377,8 @@ def _body(route: str, identity: str, world) -> dict:
             "note": "x",
         },
         "support/desk/<int:conversation_id>/close/": {"resolution": "answered"},
+        "providers/<int:station_id>/appeal/": {"reason": "matrix"},
+        "providers/appeals/<int:appeal_id>/answer/": {"outcome": "upheld", "answer": "matrix"},
         "/api/v1/auth/sms-code": {"phone": "13800000009"},
         "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},
         "my/<str:reference>/reschedule/": {"slot_id": slot},
@@ -362,6 +449,8 @@ def test_access(world, method, route):
         url += "?address=江苏省泰州市姜堰区人民路1号&service_type=lock-repair"
     if route == "/api/v1/subscriptions":
         url += "" if method == "POST" else "?customer_phone=%2B8613800000001"
+    if route == "/api/v1/complaints/export":
+        url += "?from=2020-01-01&to=2030-12-31&format=csv"
     got = {}
     for identity in IDENTITIES:
         client, headers = _client(world, identity, api=is_api)
