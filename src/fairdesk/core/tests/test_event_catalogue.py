@@ -106,7 +106,8 @@ def emergency_flow(client, demo):
     """Help now (the customer's page) → offered at once → the technician accepts, sets off, arrives, done."""
     page = client.post("/help-now/", {"phone": "13700000041", "address": ADDRESS, "description": "锁在门外"})
     assert page.status_code == 302, page.content.decode()[:500]
-    job = Job.objects.select_related("technician__user").get()  # offered at once to the best technician
+    # offered at once to the best technician (the demo's history has emergencies of its own)
+    job = Job.objects.select_related("technician__user").get(urgent__phone="+8613700000041")
     client.force_login(job.technician.user)
     for action, minutes in (("accept", 1), ("en_route", 2), ("on_site", 12), ("done", 40)):
         with clock.frozen_at(T0 + dt.timedelta(minutes=minutes)):
@@ -123,7 +124,11 @@ def declined_emergency_flow(client, demo):
     unanswered and expires (the periodic job)."""
     page = client.post("/help-now/", {"phone": "13700000042", "address": ADDRESS, "description": "保险柜"})
     assert page.status_code == 302, page.content.decode()[:500]
-    job = Job.objects.select_related("technician__user").filter(status="offered").get()
+    job = (
+        Job.objects.select_related("technician__user")
+        .filter(status="offered", urgent__phone="+8613700000042")
+        .get()
+    )
     client.force_login(job.technician.user)
     declined = client.post(f"/tech/jobs/{job.pk}/", {"action": "decline", "reason": "正在另一单上"})
     assert declined.status_code == 302, declined.content.decode()[:500]
