@@ -14,7 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-APPS = ("core", "accounts", "regions", "notify", "plans", "bookings", "dispatch", "support", "complaints", "transparency")
+APPS = (
+    "core",
+    "accounts",
+    "regions",
+    "notify",
+    "plans",
+    "bookings",
+    "dispatch",
+    "support",
+    "complaints",
+    "transparency",
+)
 
 # Project modules above every app: an app never imports them (it reads settings through django.conf).
 ABOVE_APPS = ("api", "urls", "settings", "test_settings", "testing", "conftest", "wsgi", "asgi")

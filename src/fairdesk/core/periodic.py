@@ -33,7 +33,7 @@ class Schedule:
 SCHEDULE: dict[str, Schedule] = {
     # An emergency offer not accepted in time goes to the next best technician.
     "dispatch.offers_expire": Schedule(1, FAST),
-    # Waiting conversations go to agents on duty with room (also done at once on every change; this is the net).
+    # Waiting conversations go to agents on duty with room (done at once on every change; this is the net).
     "support.queue_dispatch": Schedule(5, FAST),
     # Complaints' escalation ladder (half-way alerts to the team lead, missed deadlines, the hard limit).
     "complaints.escalate": Schedule(60, FAST),

@@ -30,6 +30,7 @@ DAY = dt.timedelta(days=1)
 ADDRESS = "江苏省泰州市姜堰区人民路1号"
 SRC = Path(__file__).resolve().parents[2]
 
+
 def post_json(client, path, body, key, **headers):
     return client.post(path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **headers)
 

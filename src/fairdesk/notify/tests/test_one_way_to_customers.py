@@ -14,9 +14,9 @@ ALLOWED = {
     ("dispatch/services.py", "_tell_technician"): "a job offer to staff (a technician), not to a customer",
     ("accounts/verification.py", "phone_code_send"): "a one-time code verifies the phone: always SMS",
     ("bookings/messages.py", "_flush"): "writes what customer_messages_build built, in one INSERT",
-    ("support/messages.py", "sms_reply"): "a conversation the customer started by SMS is answered by SMS, to the "
-    "number that wrote (they chose the channel by writing from it)",
-    ("complaints/messages.py", "escalated"): "an escalation alert to staff (the team leads), not to a customer",
+    ("support/messages.py", "sms_reply"): "a conversation the customer started by SMS is answered by SMS, "
+    "to the number that wrote (they chose the channel by writing from it)",
+    ("complaints/messages.py", "escalated"): "an escalation alert to staff (team leads), not to a customer",
 }
 
 
