@@ -29,7 +29,7 @@ class Category(models.TextChoices):
     SERVICE_QUALITY = "service_quality", _("服务质量")
     TECHNICIAN_CONDUCT = "technician_conduct", _("技师行为")
     SAFETY = "safety", _("安全")
-    OTHER = "other", _("其他")
+    OTHER = "other", _("其他问题")
 
 
 # The green channel: plan changes, cancellations and refunds (leaving must be as easy as joining).
