@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL, StraightLineTravel
 
 CELL_DEG = 0.1
+# The published rule this module implements (/rules/emergency_allocation/, version 1), recorded on every offer
+# (urgent.offered: `rule`).
+RULE = "emergency_allocation:1"
 
 
 @dataclass

@@ -36,7 +36,8 @@ URGENT_OFFERED = declare(
     app="dispatch",
     description=(
         "The best technician was offered an urgent request's job: the arrival promised (promised_at) and"
-        " whether that promise keeps the public 30-minute promise (within_promise)."
+        " whether that promise keeps the public 30-minute promise (within_promise); rule: the published"
+        " allocation rule that chose the technician (null on rows older than its publication)."
     ),
     payload={
         "job": "int",
@@ -44,9 +45,10 @@ URGENT_OFFERED = declare(
         "eta_minutes": "int",
         "promised_at": "datetime",
         "within_promise": "bool",
+        "rule": "code?",
     },
     label=_("已派给技师"),
-    defaults={"promised_at": None},
+    defaults={"promised_at": None, "rule": None},
 )
 URGENT_REASSIGNED = declare(
     "urgent.reassigned",

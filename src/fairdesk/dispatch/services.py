@@ -25,7 +25,7 @@ from fairdesk.bookings.services import booking_complete, reference_new, slot_cap
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, NotFound
 from fairdesk.core.services import event_record
-from fairdesk.dispatch import events, messages
+from fairdesk.dispatch import assignment, events, messages
 from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     JOB_TRANSITIONS,
@@ -244,6 +244,7 @@ def urgent_assign(
             "eta_minutes": eta,
             "promised_at": job.promised_at,
             "within_promise": eta <= PROMISE_MINUTES,
+            "rule": assignment.RULE,
         },
     )
     _tell_technician(job)

@@ -43,7 +43,13 @@ HUMAN_REQUESTED = declare(
     app="support",
     description="The conversation joined the human queue (how: button|keyword|bot_failure|always_human|"
     "agent_opened|callback) with its published safety class; requested_at orders the queue.",
-    payload={"how": "code", "safety_class": "int", "requested_at": "datetime", "callback_at": "datetime?"},
+    payload={
+        "how": "code",
+        "safety_class": "int",
+        "requested_at": "datetime",
+        "callback_at": "datetime?",
+        "rule": "code",
+    },
     label=_("已转人工，排队中"),
 )
 ASSIGNED = declare(
@@ -57,6 +63,7 @@ ASSIGNED = declare(
         "safety_class": "int",
         "requested_at": "datetime?",
         "waited_seconds": "int?",
+        "rule": "code",
     },
     label=_("人工客服已接入"),
 )

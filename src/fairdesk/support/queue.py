@@ -17,6 +17,9 @@ from fairdesk.core import clock
 from fairdesk.support.models import Conversation, Status
 
 QUEUE_FIELDS = ("safety_class", "human_requested_at", "id")
+# The published rule this order implements (/rules/support_queue/, version 1): recorded on every request and
+# assignment (support.human_requested, support.assigned: `rule`).
+RULE = "support_queue:1"
 
 
 class Queued(Protocol):

@@ -323,6 +323,7 @@ def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datet
             "safety_class": conversation.safety_class,
             "requested_at": conversation.human_requested_at,
             "callback_at": callback_at,
+            "rule": queue.RULE,
         },
     )
     if callback_at:
@@ -439,6 +440,7 @@ def _assign(conversation: Conversation, agent, *, via: str) -> None:
             "safety_class": conversation.safety_class,
             "requested_at": conversation.human_requested_at,
             "waited_seconds": waited,
+            "rule": queue.RULE,
         },
     )
     AgentDuty.objects.filter(agent=agent).update(last_assigned_at=now)

@@ -176,7 +176,8 @@ def documents() -> list[dict]:
             "title": "人工客服排队规则",
             "title_en": "Support queue order",
             "stats_anchor": "support",
-            "recorded_in": "support.human_requested, support.assigned: safety_class, requested_at",
+            "recorded_in": "support.human_requested, support.assigned: rule (support_queue:1), safety_class, "
+            "requested_at",
             "body": (
                 "请求人工客服后，排队顺序只看三件事：公开的安全等级、请求人工的时间、会话编号。\n"
                 "1 级 安全风险：被锁在门外、有人（孩子、老人）被困在屋内、闻到燃气味、着火或冒烟、门锁被撬"
@@ -221,7 +222,8 @@ def documents() -> list[dict]:
             "title": "紧急报修派单规则",
             "title_en": "Emergency allocation",
             "stats_anchor": "emergencies",
-            "recorded_in": "urgent.offered: technician, eta_minutes, promised_at, within_promise",
+            "recorded_in": "urgent.offered: rule (emergency_allocation:1), technician, eta_minutes, "
+            "promised_at, within_promise",
             "body": (
                 "紧急报修提交后立即排队，不需要先等验证码。\n"
                 "在岗、具备所需技能的技师中，如果有人能在 30 分钟内到达，派其中预计到达最晚、但仍在 30 分钟"
