@@ -6,18 +6,42 @@ answered on the station's page (`/providers/<id>/`), so the admin only shows the
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
 from fairdesk.accounts import permissions
 from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from fairdesk.core.services import event_record
+from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.transparency import events
 from fairdesk.transparency.models import RuleDocument, ScoreAppeal
 
 
+class RuleDocumentForm(TextAuditFormMixin, forms.ModelForm):
+    """A published rule is customer-facing text: a forbidden format clause is refused with its article."""
+
+    audited_fields = ("title", "title_en", "body", "body_en")
+
+    class Meta:
+        model = RuleDocument
+        fields = (
+            "code",
+            "version",
+            "title",
+            "title_en",
+            "body",
+            "body_en",
+            "effective_from",
+            "stats_anchor",
+            "recorded_in",
+            "params",
+        )
+
+
 @admin.register(RuleDocument)
 class RuleDocumentAdmin(AuditedAdmin):
+    form = RuleDocumentForm
     list_display = ("code", "version", "title", "effective_from", "stats_anchor")
     list_filter = ("code",)
     search_fields = ("code", "title", "title_en")

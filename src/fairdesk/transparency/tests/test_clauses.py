@@ -344,3 +344,27 @@ def test_the_admin_refuses_a_bot_answer_with_a_forbidden_clause(manager):
     page = response.content.decode()
     assert "《合同行政监督管理办法》第七条" in page
     assert not BotAnswer.objects.exists()
+
+
+def test_the_rule_document_admin_refuses_a_forbidden_clause(db):
+    import datetime as dt
+
+    from fairdesk.core import clock
+    from fairdesk.transparency.admin import RuleDocumentForm
+
+    form = RuleDocumentForm(
+        data={
+            "code": "draft_rule",
+            "version": 1,
+            "title": "草稿规则",
+            "title_en": "Draft",
+            "body": "本活动最终解释权归本公司所有。",
+            "body_en": "",
+            "effective_from": (clock.now() + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S"),
+            "stats_anchor": "support",
+            "recorded_in": "",
+            "params": "{}",
+        }
+    )
+    assert not form.is_valid()
+    assert "body" in form.errors and "第" in str(form.errors["body"])
