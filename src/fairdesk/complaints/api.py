@@ -211,7 +211,7 @@ def _customer_action(name: str, summary: str, schema, action):
     def view(request, reference: str, body: schema, idempotency_key: str | None = KEY):
         def handler():
             complaint = _own(request, reference, body.customer_phone, write=True)
-            complaint = action(complaint.customer, complaint, body)
+            complaint = action(complaint.customer, complaint, body, request.api_user)
             return 200, complaint_out(complaint, with_timeline=True)
 
         return idempotent_response(request, body=body, key=idempotency_key, handler=handler)
@@ -223,17 +223,21 @@ _customer_action(
     "reply",
     "The customer writes in the case (an answer to an information request restarts the clock)",
     TextIn,
-    lambda customer, c, body: services.complaint_reply(complaint=c, customer=customer, text=body.text),
+    lambda customer, c, body, actor: services.complaint_reply(
+        complaint=c, customer=customer, text=body.text, actor=actor
+    ),
 )
 _customer_action(
     "accept",
     "The customer accepts the final response",
     CustomerIn,
-    lambda customer, c, body: services.complaint_accept(complaint=c, customer=customer),
+    lambda customer, c, body, actor: services.complaint_accept(complaint=c, customer=customer, actor=actor),
 )
 _customer_action(
     "dispute",
     "The customer disputes the final response (and is told how to go to 12315)",
     DisputeIn,
-    lambda customer, c, body: services.complaint_dispute(complaint=c, customer=customer, text=body.text),
+    lambda customer, c, body, actor: services.complaint_dispute(
+        complaint=c, customer=customer, text=body.text, actor=actor
+    ),
 )

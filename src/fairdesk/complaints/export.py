@@ -53,7 +53,7 @@ def _timely(done: dt.datetime | None, by: dt.datetime, missed: bool) -> bool | N
 
 
 def row(c: Complaint) -> dict:
-    final_by = c.final_response_base_by + dt.timedelta(seconds=c.paused_seconds)
+    final_by = min(c.final_response_base_by + dt.timedelta(seconds=c.paused_seconds), c.hard_limit_by)
     return {
         "complaint_id": c.reference,
         "received_at": _utc(c.received_at),

@@ -150,7 +150,8 @@ class Complaint(models.Model):
         paused = self.paused_seconds
         if self.paused_since is not None:
             paused += int((clock.now() - self.paused_since).total_seconds())
-        return self.final_response_base_by + dt.timedelta(seconds=paused)
+        # Never beyond the hard limit: a pause cannot carry a response past the 45 working days.
+        return min(self.final_response_base_by + dt.timedelta(seconds=paused), self.hard_limit_by)
 
 
 class Author(models.TextChoices):

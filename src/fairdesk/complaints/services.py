@@ -198,7 +198,7 @@ def _resume(complaint: Complaint, now: dt.datetime) -> int:
     return paused
 
 
-def complaint_reply(*, complaint: Complaint, customer, text: str) -> Complaint:
+def complaint_reply(*, complaint: Complaint, customer, text: str, actor=None) -> Complaint:
     """The customer writes in the case; an answer to an information request restarts the clock."""
     text = _text(text)
     with transaction.atomic():
@@ -210,7 +210,7 @@ def complaint_reply(*, complaint: Complaint, customer, text: str) -> Complaint:
         event_record(
             kind=events.CUSTOMER_REPLIED,
             subject=complaint,
-            actor=customer,
+            actor=actor or customer,
             payload={"resumed": resumed, "paused_seconds": paused},
         )
     return complaint
@@ -260,7 +260,8 @@ def _own(complaint: Complaint, customer) -> None:
         raise ComplaintConflict(_("只有投诉人本人可以这样操作。"), code="not_yours")
 
 
-def complaint_accept(*, complaint: Complaint, customer) -> Complaint:
+def complaint_accept(*, complaint: Complaint, customer, actor=None) -> Complaint:
+    """The customer accepts the final response (or an agent records it for a caller on the phone: `actor`)."""
     with transaction.atomic():
         complaint = _locked(complaint)
         _own(complaint, customer)
@@ -269,7 +270,7 @@ def complaint_accept(*, complaint: Complaint, customer) -> Complaint:
         complaint.status = Status.ACCEPTED
         complaint.accepted_at = clock.now()
         complaint.save(update_fields=["status", "accepted_at"])
-        event_record(kind=events.ACCEPTED, subject=complaint, actor=customer, payload={})
+        event_record(kind=events.ACCEPTED, subject=complaint, actor=actor or customer, payload={})
     return complaint
 
 
@@ -284,7 +285,7 @@ def _refer(complaint: Complaint, *, reason: str, actor=None) -> None:
     messages.referred(complaint)
 
 
-def complaint_dispute(*, complaint: Complaint, customer, text: str = "") -> Complaint:
+def complaint_dispute(*, complaint: Complaint, customer, text: str = "", actor=None) -> Complaint:
     text = _text(text, required=False)
     with transaction.atomic():
         complaint = _locked(complaint)
@@ -296,8 +297,8 @@ def complaint_dispute(*, complaint: Complaint, customer, text: str = "") -> Comp
         complaint.save(update_fields=["status", "disputed_at"])
         if text:
             _say(complaint, author=Author.CUSTOMER, kind="dispute", text=text)
-        event_record(kind=events.DISPUTED, subject=complaint, actor=customer, payload={})
-        _refer(complaint, reason="disputed", actor=customer)
+        event_record(kind=events.DISPUTED, subject=complaint, actor=actor or customer, payload={})
+        _refer(complaint, reason="disputed", actor=actor or customer)
     return complaint
 
 

@@ -40,17 +40,19 @@ def sms_receive(*, gateway_id: str, phone: str, text: str) -> tuple[InboundSms, 
     if not text:
         raise InvalidInput(_("短信内容为空。"), code="text_empty")
     text = text[:TEXT_MAX]
-    try:
-        with transaction.atomic():
-            row = InboundSms.objects.create(gateway_id=gateway_id, phone=e164, text=text)
-    except IntegrityError:
-        return InboundSms.objects.get(gateway_id=gateway_id), False
-    handled_by = ""
-    for name, handler in _handlers.items():
-        if handler(phone=e164, text=text):
-            handled_by = name
-            break
+    # The row and its handling commit together: a handler that fails rolls the row back too, so the gateway's
+    # retry (same id) is handled again instead of being taken for a duplicate.
     with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = InboundSms.objects.create(gateway_id=gateway_id, phone=e164, text=text)
+        except IntegrityError:
+            return InboundSms.objects.get(gateway_id=gateway_id), False
+        handled_by = ""
+        for name, handler in _handlers.items():
+            if handler(phone=e164, text=text):
+                handled_by = name
+                break
         InboundSms.objects.filter(pk=row.pk).update(handled_by=handled_by)
         event_record(kind=events.SMS_RECEIVED, subject=row, payload={"handled_by": handled_by or "none"})
     row.handled_by = handled_by

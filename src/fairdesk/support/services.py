@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fairdesk.accounts.models import User
 from fairdesk.core import clock, live
 from fairdesk.core.services import event_record
 from fairdesk.support import bot, events, messages, queue, selectors
@@ -41,7 +42,9 @@ from fairdesk.support.models import (
 log = logging.getLogger("fairdesk.support")
 
 LANGUAGES = ("zh-hans", "en")
-_bot_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="support-bot")
+# At least as many as a web process has request threads (gunicorn's 8), so a bot call never waits for a free
+# worker (the time limit counts from submission).
+_bot_pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="support-bot")
 
 
 def bot_timeout() -> float:
@@ -161,12 +164,22 @@ def live_queue() -> None:
 
 
 def conversation_start(
-    *, customer, text: str, channel: str = Channel.WEB, language: str = "zh-hans", actor=None
+    *,
+    customer,
+    text: str,
+    channel: str = Channel.WEB,
+    language: str = "zh-hans",
+    actor=None,
+    human_how: str = "",
 ) -> Conversation:
     """A customer writes: their open conversation gets the message, or a new one begins with it. An "always a
-    human" customer goes straight to the queue; "人工"/"human" asks for one; anything else the bot answers."""
+    human" customer goes straight to the queue; "人工"/"human" asks for one; anything else the bot answers.
+    `human_how`: the message asks for a human by other means (the button pressed before writing anything)."""
     text = _text(text)
     with transaction.atomic():
+        # One open conversation per customer: the customer's row is the lock (a double submit, or an SMS and
+        # the web at the same moment, cannot open two).
+        User.objects.select_for_update().filter(pk=customer.pk).first()
         conversation = (
             Conversation.objects.select_for_update()
             .filter(customer=customer, status__in=(Status.BOT, Status.WAITING_HUMAN, Status.WITH_AGENT))
@@ -183,9 +196,12 @@ def conversation_start(
                 actor=actor or customer,
                 payload={"channel": channel, "language": conversation.language, "by_agent": False},
             )
-            if selectors.always_human(customer=customer):
+            always = selectors.always_human(customer=customer)
+            if always or human_how:
                 _customer_says(conversation, text, channel=channel, actor=actor or customer)
-                _human(conversation, how=HumanHow.ALWAYS_HUMAN, actor=actor or customer)
+                _human(
+                    conversation, how=HumanHow.ALWAYS_HUMAN if always else human_how, actor=actor or customer
+                )
                 return conversation
     return message_post(conversation=conversation, text=text, channel=channel, actor=actor or customer)
 
@@ -239,7 +255,12 @@ def _bot_call(text: str, language: str, index):
         finally:
             close_old_connections()
 
-    return _bot_pool.submit(run).result(timeout=bot_timeout())
+    future = _bot_pool.submit(run)
+    try:
+        return future.result(timeout=bot_timeout())
+    except concurrent.futures.TimeoutError:
+        future.cancel()  # if it has not started; a started one finishes and its answer is dropped
+        raise
 
 
 def _bot_turn(conversation: Conversation, text: str) -> None:
@@ -349,10 +370,14 @@ def human_request(
     """ "Talk to a human": the conversation joins the queue (once; a second tap changes nothing). A call-back
     asked for a later time joins the same queue at that time."""
     if callback_at is not None:
+        if callback_at.tzinfo is None:  # a time without a zone is the business's local time
+            callback_at = callback_at.replace(tzinfo=clock.local_zone())
         now = clock.now()
         if callback_at < now - dt.timedelta(minutes=1) or callback_at > now + dt.timedelta(days=7):
             raise InvalidInput(_("回电时间须在现在到 7 天之内。"), code="callback_time_invalid")
+        callback_at = max(callback_at, now)  # never earlier than now: no jumping ahead of who just asked
     with transaction.atomic():
+        _gate()  # the gate before the conversation, as everyone who takes from the queue does
         conversation = _locked(conversation)
         if conversation.status == Status.CLOSED:
             raise SupportConflict(_("这个会话已经结束，请发一条新消息。"), code="conversation_closed")
@@ -579,6 +604,10 @@ def conversation_close(
             _require_assigned(conversation, actor)
         elif conversation.status == Status.CLOSED:
             return conversation
+        elif conversation.status == Status.WITH_AGENT:
+            raise SupportConflict(
+                _("客服正在为您处理，请让客服结束会话，或直接离开本页。"), code="with_agent"
+            )
         conversation.status = Status.CLOSED
         conversation.closed_at = clock.now()
         conversation.resolution = resolution
@@ -603,24 +632,26 @@ def conversation_close(
 
 
 def conversation_open_for_caller(*, agent, customer, text: str = "") -> Conversation:
-    """From the hotline console: the caller's open conversation comes to this agent (a waiting one leaves the
-    queue — the caller is being served now), or a new one begins, assigned to the agent."""
+    """From the hotline console: a written conversation with the caller on the phone, taken by this agent.
+    The caller's conversation with the bot comes to the agent; one waiting in the queue comes only if it is
+    the head of the queue (no agent may take a waiting customer out of order: "take next" serves the queue);
+    otherwise the agent is told so. A caller without an open conversation gets a new one."""
     with transaction.atomic():
+        _gate()
+        User.objects.select_for_update().filter(pk=customer.pk).first()
         conversation = (
             Conversation.objects.select_for_update()
             .filter(customer=customer, status__in=(Status.BOT, Status.WAITING_HUMAN, Status.WITH_AGENT))
             .order_by("-created_at")
             .first()
         )
+        now = clock.now()
         if conversation is None:
-            now = clock.now()
             conversation = Conversation.objects.create(
                 customer=customer,
                 channel=Channel.HOTLINE,
                 language=_language(customer.language),
                 created_at=now,
-                human_requested_at=now,
-                human_how=HumanHow.AGENT_OPENED,
             )
             event_record(
                 kind=events.CONVERSATION_OPENED,
@@ -635,11 +666,32 @@ def conversation_open_for_caller(*, agent, customer, text: str = "") -> Conversa
                 _("这位客户正在与客服 %(name)s 沟通。") % {"name": agent_label(conversation.assigned_to)},
                 code="with_other_agent",
             )
-        else:
-            if conversation.human_requested_at is None:
-                conversation.human_requested_at = clock.now()
-                conversation.human_how = HumanHow.AGENT_OPENED
-                conversation.save(update_fields=["human_requested_at", "human_how"])
+        elif conversation.status == Status.WAITING_HUMAN:
+            head = queue.head()
+            if head is None or head.pk != conversation.pk:
+                raise SupportConflict(
+                    _("这位客户正在排队等人工，请按顺序“接待下一位”；电话里可以直接为客户办理。"),
+                    code="in_queue",
+                )
+            _assign(conversation, agent, via="agent_opened")
+            transaction.on_commit(live_queue, robust=True)
+        else:  # with the bot, or new: the caller reaches a human now, by the agent's hand
+            conversation.status = Status.WAITING_HUMAN
+            conversation.human_requested_at = now
+            conversation.human_how = HumanHow.AGENT_OPENED
+            conversation.save(update_fields=["status", "human_requested_at", "human_how"])
+            event_record(
+                kind=events.HUMAN_REQUESTED,
+                subject=conversation,
+                actor=agent,
+                payload={
+                    "how": HumanHow.AGENT_OPENED,
+                    "safety_class": conversation.safety_class,
+                    "requested_at": now,
+                    "callback_at": None,
+                    "rule": queue.RULE,
+                },
+            )
             _assign(conversation, agent, via="agent_opened")
             transaction.on_commit(live_queue, robust=True)
         if text:

@@ -23,7 +23,7 @@ from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.support import bot, selectors, services
-from fairdesk.support.models import Channel, Resolution, SafetyClass, Status
+from fairdesk.support.models import Channel, HumanHow, Resolution, SafetyClass, Status
 
 QUICK_REPLIES = (
     gettext_noop("您好，我是人工客服，请问有什么可以帮您？"),
@@ -142,13 +142,15 @@ def human(request):
     try:
         conversation = selectors.conversation_open_for(customer=customer)
         if conversation is None:  # "talk to a human" before writing anything: a conversation just for that
-            conversation = services.conversation_start(
+            services.conversation_start(
                 customer=customer,
                 text=_("我想找人工客服。"),
                 channel=Channel.WEB,
                 language=_language(request),
+                human_how=HumanHow.BUTTON,
             )
-        services.human_request(conversation=conversation, actor=customer)
+        else:
+            services.human_request(conversation=conversation, actor=customer)
     except DomainError as exc:
         return _after(request, customer, error=exc)
     return _after(request, customer)

@@ -289,3 +289,25 @@ def test_export_access_and_bad_ranges(people):
     assert _export(people["auditor_h"], frm="2030-01-01", to="2020-01-01").status_code == 422
     assert _export(people["auditor_h"], fmt="xml").status_code == 422
     assert _export(people["auditor_h"], frm="not-a-date").status_code == 422
+
+
+def test_an_agent_recording_a_callers_acceptance_is_the_actor(people):
+    ref = file(people)["reference"]
+    post(
+        Client(),
+        f"{API}/{ref}/respond",
+        {"outcome": "upheld", "redress_fen": 0, "text": "已处理"},
+        people["agent_h"],
+    )
+    accepted = post(Client(), f"{API}/{ref}/accept", {"customer_phone": "13800000021"}, people["agent_h"])
+    assert accepted.status_code == 200
+    event = Event.objects.get(kind="complaint.accepted")
+    assert event.actor_id == people["agent"].pk
+
+
+def test_a_pause_never_carries_the_final_response_past_the_hard_limit(people):
+    complaint = services.complaint_file(customer=people["a"], category="billing", text="多收了钱")
+    Complaint.objects.filter(pk=complaint.pk).update(paused_seconds=400 * 24 * 3600)
+    complaint.refresh_from_db()
+    assert complaint.final_response_by == complaint.hard_limit_by
+    assert export.row(complaint)["timely_final"] is None
