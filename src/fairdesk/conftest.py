@@ -91,3 +91,12 @@ def payment_sandbox():
 
     with PaymentSandbox() as sandbox:
         yield sandbox
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the provider score snippet is cached per station and day)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

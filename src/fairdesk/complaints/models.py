@@ -45,6 +45,10 @@ class Status(models.TextChoices):
     DISPUTED = "disputed", _("您不同意答复")
 
 
+# Before the final response: the clocks run and staff can act.
+OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER)
+
+
 class Outcome(models.TextChoices):
     UPHELD = "upheld", _("投诉成立")
     PARTLY_UPHELD = "partly_upheld", _("部分成立")

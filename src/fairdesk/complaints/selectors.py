@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fairdesk.complaints.models import Complaint, ComplaintMessage, Status, SubjectType
+from fairdesk.complaints.models import OPEN_STATUSES, Complaint, ComplaintMessage, SubjectType
 from fairdesk.core import clock
 from fairdesk.core.selectors import events_for
 
-OPEN = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER)
+OPEN = OPEN_STATUSES
 
 
 def subject_of(*, customer, subject_type: str, reference: str):

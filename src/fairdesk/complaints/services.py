@@ -12,6 +12,7 @@ from fairdesk.accounts import permissions
 from fairdesk.complaints import events, messages, rules, selectors
 from fairdesk.complaints.models import (
     GREEN_CHANNEL,
+    OPEN_STATUSES,
     TEXT_MAX,
     Author,
     Category,
@@ -28,7 +29,7 @@ from fairdesk.core.services import event_record
 
 REDRESS_MAX_FEN = 100_000_000  # one million yuan: anything above is a typing error
 PAUSE_RULE = "pause.awaiting_customer"  # the only clause that pauses a clock (rules.py publishes it)
-OPEN = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER)
+OPEN = OPEN_STATUSES
 
 
 class ComplaintConflict(DomainError):

@@ -21,14 +21,14 @@ from fairdesk.accounts import permissions, verification
 from fairdesk.accounts.phone import mask_phone
 from fairdesk.accounts.sessions import session_customer, verified_phone, verify_session
 from fairdesk.complaints import calendar, rules, selectors, services
-from fairdesk.complaints.models import TEXT_MAX, Category, Outcome, Status, SubjectType
+from fairdesk.complaints.models import OPEN_STATUSES, TEXT_MAX, Category, Outcome, Status, SubjectType
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.events import label_for
 from fairdesk.core.money import format_fen
 from fairdesk.core.pages import error_page
 
-OPEN = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER)
+OPEN = OPEN_STATUSES
 REFERRAL_SITE = "www.12315.cn"
 REFERRAL_PHONE = "12315"
 

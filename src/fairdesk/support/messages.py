@@ -16,10 +16,6 @@ from fairdesk.notify.services import customer_notify, message_schedule
 SMS_MAX = 500
 
 
-def _site() -> str:
-    return getattr(settings, "FAIRDESK_SITE_URL", "").rstrip("/")
-
-
 def sms_reply(*, conversation, text: str, links) -> None:
     from fairdesk.support.links import link_url
 
@@ -28,7 +24,7 @@ def sms_reply(*, conversation, text: str, links) -> None:
         return
     body = text
     if links:
-        body += "\n" + " ".join(f"{_site()}{link_url(code)}" for code in links)
+        body += "\n" + " ".join(f"{settings.FAIRDESK_SITE_URL}{link_url(code)}" for code in links)
     with translation.override(conversation.language):
         body = _("【fairdesk客服】") + body[:SMS_MAX] + "\n" + _("回复“人工”转人工客服。")
     message_schedule(
@@ -48,7 +44,7 @@ def agent_replied(*, conversation) -> None:
     customer = conversation.customer
     with translation.override(conversation.language):
         body = _("【fairdesk】人工客服回复了您的消息，请打开 %(url)s 查看。") % {
-            "url": f"{_site()}{reverse('support:home')}"
+            "url": f"{settings.FAIRDESK_SITE_URL}{reverse('support:home')}"
         }
     customer_notify(
         user=customer,

@@ -114,10 +114,6 @@ class Conversation(models.Model):
         return f"#{self.pk} {self.get_status_display()}"
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def human_requested(self) -> bool:
         return self.human_requested_at is not None
 

@@ -109,14 +109,17 @@ def callbacks_scheduled(*, now: dt.datetime | None = None) -> list[Conversation]
     )
 
 
-def estimated_wait_minutes(*, position: int | None, now: dt.datetime | None = None) -> int | None:
+def estimated_wait_minutes(
+    *, position: int | None, now: dt.datetime | None = None, on_duty: int | None = None
+) -> int | None:
     """An honest estimate: the position divided by the pace at which the queue was served in the last hour;
     without enough of that, the median handling time of the last week spread over the agents on duty. None
     when no agent is on duty (the page says so instead of guessing)."""
     if position is None:
         return None
     now = now or clock.now()
-    on_duty = AgentDuty.objects.filter(on_duty=True, agent__is_active=True).count()
+    if on_duty is None:
+        on_duty = AgentDuty.objects.filter(on_duty=True, agent__is_active=True).count()
     if on_duty == 0:
         return None
     served = Conversation.objects.filter(assigned_at__gte=now - dt.timedelta(hours=1)).count()
@@ -201,7 +204,9 @@ def conversation_view(conversation: Conversation, *, staff: bool = False, after_
         ],
         "channel": conversation.channel,
         "safety_class": conversation.safety_class,
-        "estimated_wait_minutes": estimated_wait_minutes(position=position) if on_duty else None,
+        "estimated_wait_minutes": estimated_wait_minutes(position=position, on_duty=on_duty)
+        if on_duty
+        else None,
         "agents_on_duty": on_duty,
         "callback_at": conversation.callback_at,
         "rating": conversation.rating,

@@ -25,6 +25,7 @@ from fairdesk.core.services import event_record
 from fairdesk.support import bot, events, messages, queue, selectors
 from fairdesk.support.errors import InvalidInput, SupportConflict
 from fairdesk.support.models import (
+    OPEN_STATUSES,
     TEXT_MAX,
     AgentDuty,
     Author,
@@ -182,7 +183,7 @@ def conversation_start(
         User.objects.select_for_update().filter(pk=customer.pk).first()
         conversation = (
             Conversation.objects.select_for_update()
-            .filter(customer=customer, status__in=(Status.BOT, Status.WAITING_HUMAN, Status.WITH_AGENT))
+            .filter(customer=customer, status__in=OPEN_STATUSES)
             .order_by("-created_at")
             .first()
         )
@@ -641,7 +642,7 @@ def conversation_open_for_caller(*, agent, customer, text: str = "") -> Conversa
         User.objects.select_for_update().filter(pk=customer.pk).first()
         conversation = (
             Conversation.objects.select_for_update()
-            .filter(customer=customer, status__in=(Status.BOT, Status.WAITING_HUMAN, Status.WITH_AGENT))
+            .filter(customer=customer, status__in=OPEN_STATUSES)
             .order_by("-created_at")
             .first()
         )

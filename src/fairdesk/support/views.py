@@ -6,6 +6,7 @@ and core.live brings the other party's messages within a second (support/static/
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +48,9 @@ def _chat_context(request, customer) -> dict:
         "phone": mask_phone(customer.phone) if customer and customer.phone else "",
         "conversation": conversation,
         "view": view,
-        "always_human": selectors.always_human(customer=customer) if customer else False,
+        "always_human": view["always_human"]
+        if view
+        else bool(customer and selectors.always_human(customer=customer)),
         "human_topic": request.GET.get("human", ""),
         "safety_rules": bot.SAFETY_CLASS_RULES,
         "queue_rule": bot.QUEUE_RULE,
@@ -377,7 +380,7 @@ def desk_close(request, conversation_id: int):
 def desk_open(request):
     """From the hotline console: a written conversation with the caller, taken by this agent."""
     phone = request.POST.get("phone", "")
-    back = reverse("bookings:hotline") + "?" + _phone_query(phone)
+    back = reverse("bookings:hotline") + "?" + urlencode({"phone": phone})
     try:
         customer = permissions.acting_customer(request.user, phone, write=True)
         conversation = services.conversation_open_for_caller(
@@ -386,9 +389,3 @@ def desk_open(request):
     except DomainError as exc:
         return error_page(request, exc, back=back)
     return redirect("support:desk_conversation", conversation_id=conversation.pk)
-
-
-def _phone_query(phone: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"phone": phone})

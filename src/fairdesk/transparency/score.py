@@ -41,6 +41,7 @@ from fairdesk.core.events import read
 from fairdesk.core.models import Event
 from fairdesk.dispatch.models import Technician, UrgentRequest, VisitPlan
 from fairdesk.support.models import Conversation
+from fairdesk.transparency.report import period_bounds
 from fairdesk.transparency.selectors import rule_version_at
 
 RULE_CODE = "provider_score"
@@ -111,13 +112,6 @@ def _round(value: Fraction) -> int:
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or clock.local(clock.now()).date()
     return today - dt.timedelta(days=DEFAULT_DAYS - 1), today
-
-
-def _bounds(period_from: dt.date, period_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = clock.local_zone()
-    start = dt.datetime.combine(period_from, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    end = dt.datetime.combine(period_to + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    return start, end
 
 
 def _events(kinds: tuple[str, ...], start: dt.datetime, end: dt.datetime):
@@ -270,7 +264,7 @@ def provider_score(
     """The score of a station (or a technician) for the period (default: the last 90 days, today included)."""
     if period_from is None or period_to is None:
         period_from, period_to = default_period()
-    start, end = _bounds(period_from, period_to)
+    start, end = period_bounds(period_from, period_to)
     rule = rule_version_at(RULE_CODE, start)
     if rule is None:
         # No version in force when the period began: the first one applies from its own start only.

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fairdesk.accounts import permissions
+from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.dispatch.models import Technician
@@ -66,19 +68,9 @@ def rule_detail(request, code: str):
         ],
         "upcoming": selectors.rule_upcoming(code),
         "stats_url": reverse("transparency:report")
-        + (f"#{current.stats_anchor}" if current.stats_anchor else "")
-        if _has_report()
-        else "",
+        + (f"#{current.stats_anchor}" if current.stats_anchor else ""),
     }
     return render(request, "transparency/rule_detail.html", context)
-
-
-def _has_report() -> bool:
-    try:
-        reverse("transparency:report")
-    except NoReverseMatch:  # the report page is added by the report module; until then no link
-        return False
-    return True
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -93,6 +85,8 @@ def _period(request) -> tuple[dt.date, dt.date]:
         raise InvalidInput(_("期间的开始不能晚于结束。"), code="bad_period")
     if (period_to - period_from).days > 3660:
         raise InvalidInput(_("期间最长 10 年。"), code="bad_period")
+    if period_from <= dt.date.min + dt.timedelta(days=1) or period_to >= dt.date.max - dt.timedelta(days=1):
+        raise InvalidInput(_("日期超出范围。"), code="bad_date")  # the calendar's edge: no UTC bounds there
     return period_from, period_to
 
 
@@ -199,12 +193,23 @@ def provider_me(request):
     return render(request, "transparency/provider_me.html", context)
 
 
+SNIPPET_SECONDS = 600
+
+
 def coverage_score_snippet(station) -> str:
     """What the coverage result shows next to the station that will serve the customer (regions hook)."""
     if station is None:
         return ""
-    result = score.provider_score(station=station)
-    return render_to_string(
-        "transparency/provider_snippet.html",
-        {"station": station, "score": result, "url": reverse("transparency:provider", args=[station.pk])},
-    )
+
+    def render() -> str:
+        result = score.provider_score(station=station)
+        return render_to_string(
+            "transparency/provider_snippet.html",
+            {"station": station, "score": result, "url": reverse("transparency:provider", args=[station.pk])},
+        )
+
+    # Every coverage check shows it: computed from a period's events at most every 10 minutes per station,
+    # day and language, not on each check.
+    today = clock.local(clock.now()).date()
+    key = f"fairdesk:provider_snippet:{station.pk}:{today}:{get_language()}"
+    return cache.get_or_set(key, render, SNIPPET_SECONDS)

@@ -48,12 +48,7 @@ def post(client, url, body=None, **headers):
 
 
 def agent_post(world, n, url, body=None):
-    return post(
-        world["client_agent"] if False else _anon(), url, body, Authorization=f"Bearer {world['tokens'][n]}"
-    )
-
-
-def _anon():
+    """A POST with agent n's Bearer token (no session)."""
     from django.test import Client
 
-    return Client()
+    return post(Client(), url, body, Authorization=f"Bearer {world['tokens'][n]}")

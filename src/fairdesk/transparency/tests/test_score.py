@@ -339,3 +339,13 @@ def test_an_emergency_complaint_counts_for_the_arriving_technicians_station(shop
     theirs = score.provider_score(station=shop["stations"][1], period_from=PERIOD[0], period_to=PERIOD[1])
     mine = score.provider_score(technician=t0, period_from=PERIOD[0], period_to=PERIOD[1])
     assert (ours.inputs.upheld, theirs.inputs.upheld, mine.inputs.upheld) == (1, 0, 1)
+
+
+@pytest.mark.parametrize("query", ["?from=9999-12-31&to=9999-12-31", "?from=0001-01-01&to=0001-01-02"])
+def test_a_date_at_the_calendars_edge_is_a_422_not_a_500(client, db, query):
+    from fairdesk.regions.models import Division
+    from fairdesk.regions.services import station_create
+
+    division = Division.objects.get(code="321204", valid_until=None)
+    station = station_create(name="边界站", address="姜堰区", division=division, hotline="400-100-2000")
+    assert client.get(f"/providers/{station.pk}/{query}").status_code == 422
