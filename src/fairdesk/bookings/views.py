@@ -22,6 +22,7 @@ from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import page_actor, session_customer, verified_phone, verify_session
 from fairdesk.bookings import console, selectors, services
 from fairdesk.bookings.calendar import booking_ics
+from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
@@ -167,17 +168,17 @@ def booking_detail(request, reference: str):
         "events": events_for(subject_type="bookings.booking", subject_id=booking.pk),
     }
     if request.GET.get("reschedule"):
-        day = _day(request.GET.get("date"), booking.station)
-        context.update(
-            day_links=_day_links(_days(booking.station), reschedule="1"),
-            day=day,
-            slots=[
-                s
-                for s in selectors.slots_open_for_day(station=booking.station, day=day)
-                if s.pk != booking.slot_id
-            ],
-            rescheduling=True,
-        )
+        # The picker opens on the booked day (not today, which may have nothing left), the current slot named
+        # apart and never offered as a "change".
+        booked_day = booking.slot.start.astimezone(clock.local_zone()).date().isoformat()
+        day = _day(request.GET.get("date") or booked_day, booking.station)
+        day_links = _day_links(_days(booking.station), reschedule="1")
+        slots = [
+            s for s in selectors.slots_open_for_day(station=booking.station, day=day) if s.pk != booking.slot_id
+        ]
+        context.update(day_links=day_links, day=day, slots=slots, rescheduling=True)
+        if not slots:
+            context["next_free"] = _next_free(booking.station, day, day_links)
     return render(request, "bookings/detail.html", context)
 
 
