@@ -27,14 +27,15 @@ def booked_day():
     division = Division.objects.get(code="321204", valid_until=None)
     station = station_create(name="泰州服务站", address="姜堰区", division=division, hotline="400-100-2000")
     service_area_add(station=station, division=division)
-    for n, skills in enumerate([["locks"], ["safes"]]):
-        user = staff_create(
-            phone=f"1700000001{n}", name=f"周{n}", role=Role.TECHNICIAN, password="a-long-password-1"
-        )
-        tech = Technician.objects.create(
-            user=user, station=station, skills=skills, lat=station.lat, lng=station.lng
-        )
-        Shift.objects.create(technician=tech, start=T0, end=T0 + dt.timedelta(days=3))
+    with clock.frozen_at(T0 - dt.timedelta(hours=1)):  # positions reported before T0, never today
+        for n, skills in enumerate([["locks"], ["safes"]]):
+            user = staff_create(
+                phone=f"1700000001{n}", name=f"周{n}", role=Role.TECHNICIAN, password="a-long-password-1"
+            )
+            tech = Technician.objects.create(
+                user=user, station=station, skills=skills, lat=station.lat, lng=station.lng
+            )
+            Shift.objects.create(technician=tech, start=T0, end=T0 + dt.timedelta(days=3))
     with clock.frozen_at(T0):
         slots_ensure_for_day(station=station, day=DAY)
         Slot.objects.update(capacity=5)
