@@ -173,9 +173,8 @@ def booking_detail(request, reference: str):
         booked_day = booking.slot.start.astimezone(clock.local_zone()).date().isoformat()
         day = _day(request.GET.get("date") or booked_day, booking.station)
         day_links = _day_links(_days(booking.station), reschedule="1")
-        slots = [
-            s for s in selectors.slots_open_for_day(station=booking.station, day=day) if s.pk != booking.slot_id
-        ]
+        open_slots = selectors.slots_open_for_day(station=booking.station, day=day)
+        slots = [s for s in open_slots if s.pk != booking.slot_id]
         context.update(day_links=day_links, day=day, slots=slots, rescheduling=True)
         if not slots:
             context["next_free"] = _next_free(booking.station, day, day_links)

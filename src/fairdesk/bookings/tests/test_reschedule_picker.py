@@ -1,6 +1,5 @@
-"""The reschedule picker opens on the booked day, names the current slot and never offers it again. Late in the
-evening today has nothing left; the picker used to open on today and offer nothing (the CI run that failed at
-15:30 UTC, 23:30 in Shanghai)."""
+"""The reschedule picker opens on the booked day, names the current slot and never offers it again.
+Late in the evening today has nothing left; the picker used to open on today and offer nothing."""
 
 import datetime as dt
 
