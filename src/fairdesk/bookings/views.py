@@ -41,8 +41,8 @@ def _day_links(days: list[dt.date], **params: str) -> list[tuple[dt.date, str]]:
     return [(day, "?" + urlencode({**params, "date": day.isoformat()})) for day in days]
 
 
-def _day(value: str | None, station) -> dt.date:
-    days = _days(station)
+def _day(value: str | None, days: list[dt.date]) -> dt.date:
+    """The chosen day when within `days` (the station's bookable days, read once a page), else the first."""
     try:
         chosen = dt.date.fromisoformat(value or "")
     except ValueError:
@@ -69,9 +69,10 @@ def book(request):
             return render(request, "bookings/book.html", context)
         context["coverage"] = coverage
         if coverage.covered:
-            day = _day(request.GET.get("date"), coverage.station)
+            days = _days(coverage.station)
+            day = _day(request.GET.get("date"), days)
             context.update(
-                day_links=_day_links(_days(coverage.station), address=address, service_type=service_type),
+                day_links=_day_links(days, address=address, service_type=service_type),
                 day=day,
                 slots=selectors.slots_open_for_day(station=coverage.station, day=day),
             )
@@ -171,8 +172,9 @@ def booking_detail(request, reference: str):
         # The picker opens on the booked day (not today, which may have nothing left), the current slot named
         # apart and never offered as a "change".
         booked_day = booking.slot.start.astimezone(clock.local_zone()).date().isoformat()
-        day = _day(request.GET.get("date") or booked_day, booking.station)
-        day_links = _day_links(_days(booking.station), reschedule="1")
+        days = _days(booking.station)
+        day = _day(request.GET.get("date") or booked_day, days)
+        day_links = _day_links(days, reschedule="1")
         open_slots = selectors.slots_open_for_day(station=booking.station, day=day)
         slots = [s for s in open_slots if s.pk != booking.slot_id]
         context.update(day_links=day_links, day=day, slots=slots, rescheduling=True)
@@ -257,11 +259,10 @@ def hotline(request):
             else:
                 context["coverage"] = coverage
                 if coverage.covered:
-                    day = _day(request.GET.get("date"), coverage.station)
+                    days = _days(coverage.station)
+                    day = _day(request.GET.get("date"), days)
                     context.update(
-                        day_links=_day_links(
-                            _days(coverage.station), phone=e164, address=address, service_type=service_type
-                        ),
+                        day_links=_day_links(days, phone=e164, address=address, service_type=service_type),
                         day=day,
                         slots=selectors.slots_open_for_day(station=coverage.station, day=day),
                     )
