@@ -28,7 +28,7 @@ _sources: dict[str, Source] = {}
 
 
 def learning_source_register(name: str, fn: Source) -> None:
-    """Register (or replace) the source called `name`; registering twice is harmless (ready() may run twice)."""
+    """Register (or replace) the source called `name` (harmless twice: ready() may run twice)."""
     _sources[name] = fn
 
 
@@ -38,6 +38,6 @@ def learning_links(*, service_type_code: str, language: str) -> list[LearningLin
     for name, fn in sorted(_sources.items()):
         try:
             links += fn(service_type_code, language)
-        except Exception:  # noqa: BLE001 - a broken source never breaks a booking
+        except Exception:  # a broken source never breaks a booking
             log.exception("learning source %s failed", name)
     return sorted(links, key=lambda link: link.kind != "article")
