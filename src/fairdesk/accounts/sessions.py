@@ -55,3 +55,11 @@ def verify_session(request, phone: str, code: str) -> str:
     if verified_phone(request) == e164 and session_customer(request) is not None:
         return e164
     return session_sign_in(request, e164, code)
+
+
+def session_resume(request, phone: str) -> None:
+    """Sign this session in as `phone` without a new code, for a request that has just proved it holds the
+    code another request of the same person used (a double tap of one form: the first tap's new session
+    cookie may never have reached the browser). Only the booking page calls it, after matching that proof."""
+    request.session.cycle_key()
+    request.session[VERIFIED_PHONE_SESSION_KEY] = phone
