@@ -26,6 +26,7 @@ from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import (
     page_actor,
+    page_code_send,
     session_customer,
     session_resume,
     verified_phone,
@@ -250,6 +251,9 @@ def _own_booking(request, reference: str, *, write: bool = False):
 
 def my_bookings(request):
     phone = verified_phone(request)
+    if request.method == "POST" and request.POST.get("action") == "send_code":  # without JavaScript
+        context, status = page_code_send(request)
+        return render(request, "bookings/my.html", context, status=status)
     if request.method == "POST":  # sign in with phone + code
         try:
             verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
