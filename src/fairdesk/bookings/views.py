@@ -40,7 +40,7 @@ from fairdesk.core.models import IdempotencyRecord
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.notify.selectors import preference_for
-from fairdesk.plans.selectors import price_with_benefits
+from fairdesk.plans.selectors import price_with_benefits, subscription_active
 from fairdesk.regions.services import coverage_lookup
 
 
@@ -328,6 +328,9 @@ def booking_reschedule(request, reference: str):
     except DomainError as exc:
         back = reverse("bookings:detail", args=[booking.reference]) + "?reschedule=1"
         return error_page(request, exc, back=back)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)  # the hotline console returns to the caller's page
     return redirect(reverse("bookings:detail", args=[booking.reference]) + "?rescheduled=1")
 
 
@@ -361,10 +364,28 @@ def hotline(request):
             service_types=selectors.service_types_active().filter(emergency=False),
         )
         if customer:
+            bookings = list(selectors.bookings_for_customer(customer_id=customer.pk))
             context.update(
-                bookings=selectors.bookings_for_customer(customer_id=customer.pk),
+                bookings=bookings,
                 notes=selectors.call_notes_for(customer_id=customer.pk),
+                plan=subscription_active(customer=customer),
             )
+            # One booking's change on the phone: choose → confirm, as on the customer's own page.
+            chosen = {b.reference: b for b in bookings if b.status == "confirmed"}
+            cancelling = chosen.get(request.GET.get("cancel", ""))
+            moving = chosen.get(request.GET.get("reschedule", ""))
+            context.update(cancelling=cancelling, moving=moving)
+            if moving is not None:
+                booked_day = moving.slot.start.astimezone(clock.local_zone()).date().isoformat()
+                days = _days(moving.station)
+                day = _day(request.GET.get("date") or booked_day, days)
+                day_links = _day_links(days, phone=e164, reschedule=moving.reference)
+                slots = [
+                    s
+                    for s in selectors.slots_open_for_day(station=moving.station, day=day)
+                    if s.pk != moving.slot_id
+                ]
+                context.update(move_day_links=day_links, move_day=day, move_slots=slots)
         address, service_type = request.GET.get("address", "").strip(), request.GET.get("service_type", "")
         if address and service_type:
             try:

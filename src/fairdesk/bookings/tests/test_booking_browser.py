@@ -93,6 +93,22 @@ def test_an_agent_books_for_a_caller(browser, live_site, sms_gateway):
     reference = booked.split("：")[-1].strip()
     assert reference in page.get_by_test_id("caller-booking").first.inner_text()
     assert reference in wait_for_sms(sms_gateway, "+8613633334444", "booking_confirmed")["body"]
-    page.get_by_role("button", name="取消").first.click()
+    assert page.get_by_test_id("caller-plan").is_visible()  # the caller's plan (none here) is stated
+    # Reschedule for the caller: choose → confirm, the current slot named and never offered again.
+    page.get_by_test_id("hotline-reschedule").first.click()
+    current = page.get_by_test_id("current-slot").inner_text()
+    form = page.get_by_test_id("hotline-reschedule-form")
+    form.get_by_test_id("slot").first.click()
+    form.get_by_role("button", name="确认改期").click()
+    assert reference in page.get_by_test_id("agent-moved").inner_text()
+    assert reference in wait_for_sms(sms_gateway, "+8613633334444", "booking_rescheduled")["body"]
+    row = page.get_by_test_id("caller-booking").first.inner_text()
+    assert current.split(" ", 1)[1].split("–")[0] not in row  # the booking moved
+    # Cancel asks the agent to confirm with the caller first.
+    page.get_by_test_id("hotline-cancel").first.click()
+    assert "已确认" in page.get_by_test_id("caller-booking").first.inner_text()
+    page.get_by_role("button", name="确认取消").click()
+    assert reference in page.get_by_test_id("agent-cancelled").inner_text()
     assert "已取消" in page.get_by_test_id("caller-booking").first.inner_text()
+    assert page.get_by_role("textbox", name="通话记录").is_visible()  # the notes box has its label
     context.close()
