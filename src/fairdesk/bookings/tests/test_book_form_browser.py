@@ -72,6 +72,7 @@ def test_without_javascript_everything_works_in_english(browser, live_site, sms_
     page.get_by_label("Service type").select_option("lock-repair")
     page.get_by_role("button", name="Show free times").click()
     assert re.search(r"Price: ¥\d+\.\d\d", page.get_by_test_id("price").inner_text())
+    assert page.get_by_role("heading", name="Visit from Taizhou Service Station").is_visible()  # item 10
     page.get_by_label("Contact name").fill(NAME)
     page.get_by_role("button", name=re.compile(r"\d\d-\d\d")).nth(2).click()  # a POST without JavaScript
     assert page.get_by_label("Contact name").input_value() == NAME and "%E5%88%98" not in page.url
