@@ -104,6 +104,7 @@ def world(settings, payment_sandbox, tmp_path):
         subject_reference=str(sub.pk),
     )
     note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
+    opening = _opening_record(job=job, station=station, technician_user=staff["technician"])
     return {
         "note": note,
         "complaint": complaint,
@@ -129,8 +130,34 @@ def world(settings, payment_sandbox, tmp_path):
             "note_id": note.pk,
             "conversation_id": conversation.pk,
             "complaint": complaint.reference,
+            "record_id": opening.pk,
         },
     }
+
+
+def _opening_record(*, job, station, technician_user):
+    """An opening record (开锁登记) written by the technician on customer A's emergency job."""
+    from django.core.files.base import ContentFile
+
+    from fairdesk.core import clock
+    from fairdesk.dispatch.models import OpeningRecord
+
+    now = clock.now()
+    record = OpeningRecord(
+        job=job,
+        station=station,
+        province_code=station.division.province_code,
+        recorded_by=technician_user,
+        document_type="id_card",
+        document_last4="123X",
+        proof_kind="residence",
+        technician_confirmed=True,
+        created_at=now,
+        keep_until=now + dt.timedelta(days=90),
+    )
+    record.proof_photo.save("proof.png", ContentFile(_png().read()), save=False)
+    record.save()
+    return record
 
 
 def _png():

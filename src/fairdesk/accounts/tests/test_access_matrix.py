@@ -108,6 +108,13 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "tech/visits/<int:visit_id>/"): allow("technician"),
     ("POST", "tech/position/"): allow("technician"),
     ("GET", "tech/photos/<int:note_id>/"): allow("technician", "dispatcher", "manager", "auditor"),
+    # opening records (开锁登记): the technician on the job writes; auditors and managers read; nobody edits
+    ("GET", "tech/jobs/<int:job_id>/opening/"): allow("technician"),
+    ("POST", "tech/jobs/<int:job_id>/opening/"): allow("technician"),
+    ("GET", "tech/visits/<int:visit_id>/opening/"): allow("technician"),
+    ("POST", "tech/visits/<int:visit_id>/opening/"): allow("technician"),
+    ("GET", "tech/opening-records/"): allow("manager", "auditor"),
+    ("GET", "tech/opening-records/<int:record_id>/photo/"): allow("technician", "manager", "auditor"),
     ("GET", "dispatch/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/plan/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
