@@ -15,7 +15,7 @@ from fairdesk.accounts.services import staff_create
 from fairdesk.bookings.models import ServiceType
 from fairdesk.bookings.services import service_types_load_demo
 from fairdesk.core import clock
-from fairdesk.core.errors import InvalidInput
+from fairdesk.core.errors import DomainError, InvalidInput
 from fairdesk.core.models import Event
 from fairdesk.dispatch.models import JobStatus, OpeningRecord, ProvinceOpeningRule, Shift, Technician
 from fairdesk.dispatch.services import (
@@ -152,7 +152,9 @@ def test_a_province_rule_asks_for_a_witness_and_sets_the_retention(job):
     with pytest.raises(InvalidInput):
         record(job, witness_role="neighbour", witness_name="李四", witness_phone="")
     with clock.frozen_at(T0 + dt.timedelta(minutes=30)):
-        kept = record(job, witness_role="property_manager", witness_name="李四", witness_phone="0523-8888 1234")
+        kept = record(
+            job, witness_role="property_manager", witness_name="李四", witness_phone="0523-8888 1234"
+        )
     assert kept.witness_phone == "052388881234"
     assert kept.keep_until - kept.created_at == dt.timedelta(days=180)
     assert kept.province_code == "320000"
@@ -168,15 +170,16 @@ def test_a_record_is_never_changed(job):
     kept.document_last4 = "9999"
     with pytest.raises(ValueError):
         kept.save()
-    with pytest.raises(Exception):  # a second one for the same job
+    with pytest.raises(DomainError) as again:  # a second one for the same job
         record(job)
+    assert again.value.code == "opening_record_exists"
     assert OpeningRecord.objects.get().document_last4 == "123X"
 
 
 def test_only_the_technician_on_the_job_and_on_site_records_it(job, station):
     other = staff_create(phone="17000000002", name="钱师傅", role=Role.TECHNICIAN, password=PASSWORD)
     Technician.objects.create(user=other, station=station, skills=["locks"], lat=1, lng=1)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         record(job, actor=other)
     assert refused.value.code == "not_found"
 
