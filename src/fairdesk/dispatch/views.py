@@ -4,10 +4,12 @@ import datetime as dt
 from html import escape
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -313,19 +315,62 @@ def help_now(request):
     return render(request, "dispatch/help_now.html", {"form": {}, "kinds": kinds})
 
 
+def _urgent_stage(urgent: UrgentRequest, job) -> tuple[str, str]:
+    """(code, label) of the stage the customer is at; the same stage the timeline's last entry names."""
+    if job is not None:
+        if job.status == JobStatus.OFFERED:
+            return "offered", _("已派给技师，等待接单")
+        return job.status, job.get_status_display()
+    if urgent.status == UrgentStatus.CLOSED:
+        return "closed", _("已完成")
+    if urgent.status == UrgentStatus.HELD:
+        return "held", urgent.get_status_display()
+    return "searching", _("正在为您寻找技师")
+
+
 def urgent_status(request, reference: str):
+    """The customer's emergency page. htmx asks for its live part again every 15 s (`?v=` the version it
+    shows: 204 when nothing changed) and stops once the request is finished; without JavaScript a link
+    reloads it (no meta-refresh: screen readers announce it as a sudden reload)."""
     urgent = selectors.urgent_by_reference(reference=reference)
     if urgent is None:
         raise Http404
-    events = events_for(subject_type=UrgentRequest.event_subject_type, subject_id=urgent.pk)
+    events = list(events_for(subject_type=UrgentRequest.event_subject_type, subject_id=urgent.pk))
     job = selectors.current_job_for_urgent(urgent=urgent)
-    context = {"urgent": urgent, "events": events, "job": job, "promise": services.PROMISE_MINUTES}
+    code, label = _urgent_stage(urgent, job)
+    finished = urgent.status == UrgentStatus.CLOSED or (job is not None and job.status == JobStatus.DONE)
+    context = {
+        "urgent": urgent,
+        "events": events,
+        "job": job,
+        "promise": services.PROMISE_MINUTES,
+        "stage": {"code": code, "label": label},
+        "finished": finished,
+        "poll_seconds": settings.FAIRDESK_STATUS_POLL_SECONDS,
+    }
+    position_at = None
     if job is not None:
         context["technician_phone"] = mask_phone(job.technician.user.phone)
         live = selectors.live_eta(job=job)
         if live is not None:
-            context["live_arrival"], context["live_position_at"] = live
-    return render(request, "dispatch/urgent.html", context)
+            context["eta"], position_at = live
+            context["eta_basis"] = "position"
+            context["live_position_at"] = position_at
+        else:
+            context["eta"], context["eta_basis"] = job.promised_at, "dispatch"
+    last_event = events[-1].pk if events else 0
+    stamp = f"{code}-{last_event}-{int(position_at.timestamp()) if position_at else 0}"
+    context["stamp"] = stamp
+    if request.headers.get("HX-Request"):
+        response = (
+            HttpResponse(status=204)
+            if request.GET.get("v") == stamp
+            else render(request, "dispatch/_urgent_live.html", context)
+        )
+    else:
+        response = render(request, "dispatch/urgent.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def hotline_urgent_panel(request) -> str:

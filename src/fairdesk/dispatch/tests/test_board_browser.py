@@ -25,7 +25,7 @@ def test_the_dispatcher_overrides_and_plans(browser, live_site, tmp_path):
     row.get_by_role("combobox").select_option(index=1)
     row.get_by_role("button", name="派给他").click()
     customer.reload()
-    assert customer.get_by_test_id("urgent-status").inner_text() == "待接单"
+    assert customer.get_by_test_id("urgent-status").inner_text() == "已派给技师，等待接单"
     assert "已改派技师" in customer.get_by_test_id("timeline").inner_text()
 
     page.get_by_role("button", name="规划这一天的路线").click()
