@@ -59,8 +59,6 @@ def test_an_opening_job_is_closed_only_after_the_opening_record(browser, live_si
     job.get_by_role("button", name="完成").click()
     assert tech.get_by_test_id("job").filter(has_text=reference).count() == 0
     customer.reload()
-    import re
-    print(re.findall(r'exception_value">(.*?)</pre>', customer.content(), re.S), re.findall(r"<title>(.*?)</title>", customer.content(), re.S))
     assert customer.get_by_test_id("urgent-status").inner_text() == "已完成"
     customer_ctx.close()
     tech_ctx.close()
