@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.dispatch.urls")),
     path("", include("fairdesk.plans.urls")),
+    path("", include("fairdesk.courses.urls")),
     path("", include("fairdesk.support.urls")),
     path("", include("fairdesk.complaints.urls")),
     path("", include("fairdesk.transparency.urls")),

@@ -22,6 +22,7 @@ from fairdesk.accounts.services import customer_get_or_create
 from fairdesk.accounts.sessions import page_actor, session_customer, verified_phone, verify_session
 from fairdesk.bookings import console, selectors, services
 from fairdesk.bookings.calendar import booking_ics
+from fairdesk.bookings.learning import learning_links
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page, form_id
@@ -167,6 +168,10 @@ def booking_detail(request, reference: str):
     context = {
         "booking": booking,
         "events": events_for(subject_type="bookings.booking", subject_id=booking.pk),
+        # Articles and courses for this service (registered by the apps that hold them); never a step.
+        "learning": learning_links(
+            service_type_code=booking.service_type.code, language=request.LANGUAGE_CODE
+        )[:3],
     }
     if request.GET.get("reschedule"):
         # The picker opens on the booked day (not today, which may have nothing left), the current slot named
