@@ -13,5 +13,5 @@ urlpatterns = [
     path("learn/<slug:code>/lessons/<int:order>/done/", views.lesson_done, name="lesson_done"),
     path("learn/<slug:code>/quiz/", views.quiz, name="quiz"),
     path("learn/<slug:code>/certificate/", views.certificate, name="certificate"),
-    path("l/<str:code>", views.short_link, name="short"),
+    path("l/<str:short_code>", views.short_link, name="short"),
 ]

@@ -218,9 +218,9 @@ def lesson_media(request, lesson_id: int, kind: str):
 
 
 @require_GET
-def short_link(request, code: str):
+def short_link(request, short_code: str):
     """`/l/<code>` from an SMS: to the course or article it names."""
-    target = selectors.short_link_target(code=code)
+    target = selectors.short_link_target(code=short_code)
     if target is None:
         raise Http404
     return redirect(target)

@@ -105,6 +105,7 @@ def world(settings, payment_sandbox, tmp_path):
     )
     note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
     opening = _opening_record(job=job, station=station, technician_user=staff["technician"])
+    certificate, lesson = _course_completed(customer=a)
     return {
         "note": note,
         "complaint": complaint,
@@ -131,6 +132,12 @@ def world(settings, payment_sandbox, tmp_path):
             "conversation_id": conversation.pk,
             "complaint": complaint.reference,
             "record_id": opening.pk,
+            "certificate_code": certificate.certificate_code,
+            "lesson_id": lesson.pk,
+            "kind": "image",
+            "code": "lawful-opening",
+            "order": 1,
+            "short_code": certificate.short_code,
         },
     }
 
@@ -158,6 +165,24 @@ def _opening_record(*, job, station, technician_user):
     record.proof_photo.save("proof.png", ContentFile(_png().read()), save=False)
     record.save()
     return record
+
+
+def _course_completed(*, customer):
+    """Customer A finished the demo's lawful-opening course; its first lesson has an image."""
+    from fairdesk.courses.demo import courses_load_demo
+    from fairdesk.courses.models import Course, Lesson, ShortLink
+    from fairdesk.courses.services import lesson_complete, lesson_media_set, quiz_answer
+
+    courses_load_demo()
+    course = Course.objects.get(code="lawful-opening")
+    for lesson in course.lessons.all():
+        lesson_complete(customer=customer, course_code=course.code, lesson_order=lesson.order)
+    answers = {q.pk: q.choices.get(is_correct=True).pk for q in course.questions.all()}
+    progress = quiz_answer(customer=customer, course_code=course.code, answers=answers)
+    progress.refresh_from_db()
+    progress.short_code = ShortLink.objects.get(path="/learn/lawful-opening/").code
+    lesson = lesson_media_set(lesson=Lesson.objects.get(course=course, order=1), image=_png())
+    return progress, lesson
 
 
 def _png():
