@@ -6,6 +6,8 @@ import io
 import pytest
 from PIL import Image
 
+from fairdesk.testing.axe import axe_summary, axe_violations
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-CN", "is_mobile": True, "has_touch": True}
@@ -44,6 +46,7 @@ def test_an_opening_job_is_closed_only_after_the_opening_record(browser, live_si
     assert "请先完成开锁登记" in error.inner_text()
     error.get_by_role("link", name="填写开锁登记").click()
 
+    assert axe_summary(tech.url, axe_violations(tech)) == []  # the form, on a phone
     tech.get_by_label("证件类型").select_option("id_card")
     tech.get_by_label("证件号码最后 4 位").fill("123X")
     tech.get_by_label("居住证明（如租房合同、水电费单）").check()
