@@ -57,8 +57,8 @@ def _flush(booking: Booking) -> None:
 
 
 def _learning(booking: Booking) -> str:
-    """" 了解更多：<title> <short link>" for the first article and course of the booked service (registered
-    through bookings.learning; nothing when none): SMS gets a short link, push and email the same words."""
+    """The "了解更多：<title> <short link>" suffix naming the first article and course of the booked service
+    (registered through bookings.learning; "" when none): SMS gets a short link, push and email the same."""
     links = learning_links(service_type_code=booking.service_type.code, language=booking.customer.language)
     picked = []
     for kind in ("article", "course"):

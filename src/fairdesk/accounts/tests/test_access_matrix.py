@@ -120,7 +120,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
     ("GET", "admin/"): allow(*STAFF),
     # courses: reading is public; progress is a verified phone's (anyone else posting is asked to verify:
-    # a redirect to the verify page, which for a POST is an answer, not a refusal); the certificate is one's own
+    # a redirect to the verify page, which for a POST is an answer, not a refusal); a certificate is
+    # one's own
     ("GET", "learn/"): EVERYONE,
     ("GET", "learn/verify/"): EVERYONE,
     ("POST", "learn/verify/"): EVERYONE,  # sending or checking the SMS code
