@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from fairdesk.accounts.views import staff_login
 from fairdesk.api import api
-from fairdesk.dispatch.photos import job_photo
+from fairdesk.dispatch.photos import job_photo, opening_photo
 
 admin.site.site_header = gettext_lazy("fairdesk 后台")
 admin.site.site_title = "fairdesk"
@@ -20,12 +20,14 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Job photos only through a view that checks who may see the job; MEDIA_ROOT is never served raw.
     path("tech/photos/<int:note_id>/", job_photo, name="job_photo"),
+    path("tech/opening-records/<int:record_id>/photo/", opening_photo, name="opening_photo"),
     path("", include("fairdesk.accounts.urls")),
     path("", include("fairdesk.regions.urls")),
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.dispatch.urls")),
     path("", include("fairdesk.plans.urls")),
+    path("", include("fairdesk.courses.urls")),
     path("", include("fairdesk.support.urls")),
     path("", include("fairdesk.complaints.urls")),
     path("", include("fairdesk.transparency.urls")),

@@ -34,6 +34,7 @@ from fairdesk.accounts.sessions import (
 )
 from fairdesk.bookings import console, selectors, services
 from fairdesk.bookings.calendar import booking_ics
+from fairdesk.bookings.learning import learning_links
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.models import IdempotencyRecord
@@ -282,6 +283,10 @@ def booking_detail(request, reference: str):
         "events": events_for(subject_type="bookings.booking", subject_id=booking.pk),
         "cancelling": bool(request.GET.get("cancel")),
         "rescheduled": bool(request.GET.get("rescheduled")),
+        # Articles and courses for this service (registered by the apps that hold them); never a step.
+        "learning": learning_links(
+            service_type_code=booking.service_type.code, language=request.LANGUAGE_CODE
+        )[:3],
     }
     if request.GET.get("reschedule"):
         # The picker opens on the booked day (not today, which may have nothing left), the current slot named

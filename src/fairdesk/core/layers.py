@@ -22,6 +22,7 @@ APPS = (
     "plans",
     "bookings",
     "dispatch",
+    "courses",
     "support",
     "complaints",
     "transparency",

@@ -39,6 +39,8 @@ SCHEDULE: dict[str, Schedule] = {
     "complaints.escalate": Schedule(60, FAST),
     # After 20:00 local time, plan tomorrow's routes once for every station (PyVRP: seconds of CPU).
     "dispatch.nightly_plan": Schedule(60, SLOW),
+    # Opening records (开锁登记) past their province's retention period are deleted with their photos.
+    "dispatch.opening_records_purge": Schedule(3600, SLOW),
     # Refunds the payment provider could not take yet (each call may wait on the provider).
     "plans.refunds": Schedule(30, SLOW),
     # Renewal notices 7 days ahead, then renewals at the period end (charges at the provider).

@@ -7,7 +7,18 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from fairdesk.bookings.models import BookingStatus
 from fairdesk.core import clock
-from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician, UrgentRequest, UrgentStatus, VisitPlan
+from fairdesk.dispatch.models import (
+    DEFAULT_RETENTION_DAYS,
+    Job,
+    JobStatus,
+    OpeningRecord,
+    ProvinceOpeningRule,
+    Shift,
+    Technician,
+    UrgentRequest,
+    UrgentStatus,
+    VisitPlan,
+)
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 
 
@@ -19,7 +30,7 @@ def jobs_for_technician(*, technician: Technician) -> list[Job]:
     active = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
     return list(
         Job.objects.filter(technician=technician, status__in=active)
-        .select_related("urgent", "urgent__division")
+        .select_related("urgent", "urgent__division", "urgent__service_type")
         .order_by("offered_at")
     )
 
@@ -141,3 +152,38 @@ def visit_capacity(*, station, windows: list[tuple]) -> list[int] | None:
                 minutes[tech] = minutes.get(tech, 0) + overlap
         result.append(sum(int(m // per_visit) for m in minutes.values()))
     return result
+
+
+# ------------------------------------------------------------------------------ lawful opening (开锁登记)
+
+
+def opening_rule_for(*, province_code: str):
+    """The province's opening rule, or the default (no witness, kept 90 days) where it has none."""
+    rule = ProvinceOpeningRule.objects.filter(province_code=province_code).first()
+    return rule or ProvinceOpeningRule(
+        province_code=province_code, witness_required=False, retention_days=DEFAULT_RETENTION_DAYS
+    )
+
+
+def job_requires_opening_record(*, job: Job) -> bool:
+    service_type = job.urgent.service_type
+    return bool(service_type and service_type.requires_opening_record)
+
+
+def visit_requires_opening_record(*, visit: VisitPlan) -> bool:
+    return bool(visit.booking.service_type.requires_opening_record)
+
+
+def opening_record_exists(*, job: Job | None = None, visit: VisitPlan | None = None) -> bool:
+    """A job's record may have been written on an earlier job of the same request (before a hand-over)."""
+    if job is not None:
+        return OpeningRecord.objects.filter(job__urgent_id=job.urgent_id).exists()
+    return OpeningRecord.objects.filter(visit=visit).exists()
+
+
+def opening_records_list(*, limit: int = 200):
+    return list(
+        OpeningRecord.objects.select_related(
+            "station", "recorded_by", "job__urgent", "visit__booking"
+        ).order_by("-created_at")[:limit]
+    )

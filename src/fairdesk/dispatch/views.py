@@ -16,12 +16,24 @@ from django.views.decorators.http import require_POST
 from fairdesk.accounts import permissions
 from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone, phone_or_invalid
+from fairdesk.bookings.selectors import service_types_active
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.dispatch import selectors, services
-from fairdesk.dispatch.models import JobStatus, Technician, UrgentRequest, UrgentStatus, VisitStatus
+from fairdesk.dispatch.models import (
+    DocumentType,
+    Job,
+    JobStatus,
+    ProofKind,
+    Technician,
+    UrgentRequest,
+    UrgentStatus,
+    VisitPlan,
+    VisitStatus,
+    WitnessRole,
+)
 from fairdesk.dispatch.planning import station_plan_day
 from fairdesk.plans.selectors import plan_badges
 from fairdesk.regions.models import Station
@@ -37,10 +49,14 @@ def technician_home(request):
     jobs = selectors.jobs_for_technician(technician=technician)
     for job in jobs:
         job.masked_phone = mask_phone(job.urgent.phone)
+        job.opening = selectors.job_requires_opening_record(job=job)  # 开锁登记 before done
+        job.opening_done = job.opening and selectors.opening_record_exists(job=job)
     today = clock.now().astimezone(clock.local_zone()).date()
     visits = selectors.planned_visits_today(technician=technician, day=today)
     for visit in visits:
         visit.masked_phone = mask_phone(visit.booking.customer.phone)
+        visit.opening = selectors.visit_requires_opening_record(visit=visit)
+        visit.opening_done = visit.opening and selectors.opening_record_exists(visit=visit)
     badges = plan_badges(phones=[j.urgent.phone for j in jobs] + [v.booking.customer.phone for v in visits])
     for job in jobs:
         job.plan_badge = badges.get(job.urgent.phone, "")
@@ -54,6 +70,7 @@ def technician_home(request):
             "jobs": jobs,
             "visits": visits,
             "colleagues": selectors.colleagues_of(technician=technician),
+            "opening_recorded": request.GET.get("opening") == "recorded",
         },
     )
 
@@ -66,9 +83,18 @@ def visit_action(request, visit_id: int):
         raise Http404
     try:
         services.visit_advance(visit_id=visit_id, actor=request.user, to=to)
+    except services.OpeningRecordRequired as exc:
+        return _opening_required(request, exc, reverse("dispatch:visit_opening", args=[visit_id]))
     except DomainError as exc:
         return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
+
+
+def _opening_required(request, exc, form_url: str):
+    """Done refused until the opening record exists: the message where the technician was, and the way to
+    the form."""
+    context = {"error": str(exc.message), "back": form_url, "back_label": _("填写开锁登记")}
+    return render(request, "core/error.html", context, status=exc.status)
 
 
 NEXT = {"accept": None, "en_route": JobStatus.EN_ROUTE, "on_site": JobStatus.ON_SITE, "done": JobStatus.DONE}
@@ -87,6 +113,8 @@ def job_action(request, job_id: int):
             services.job_advance(job_id=job_id, actor=request.user, to=NEXT[action])
         else:
             raise Http404
+    except services.OpeningRecordRequired as exc:
+        return _opening_required(request, exc, reverse("dispatch:job_opening", args=[job_id]))
     except DomainError as exc:
         return error_page(request, exc, back="/tech/")
     return redirect("dispatch:technician")
@@ -266,6 +294,7 @@ def board_assign(request):
 
 def help_now(request):
     """Need help now: no sign-in, no code; a queued request is offered to a technician at once."""
+    kinds = service_types_active().filter(emergency=True)
     if request.method == "POST":
         try:
             urgent = services.urgent_request_create(
@@ -274,15 +303,16 @@ def help_now(request):
                 description=request.POST.get("description", ""),
                 contact_name=request.POST.get("name", ""),
                 client_ip=request.META.get("REMOTE_ADDR"),
+                service_type_code=request.POST.get("service_type", "")[:40],
             )
         except DomainError as exc:
-            return render(
-                request, "dispatch/help_now.html", {"error": str(exc.message), "form": request.POST}
-            )
+            context = {"error": str(exc.message), "form": request.POST, "kinds": kinds}
+            return render(request, "dispatch/help_now.html", context)
         if urgent.status == UrgentStatus.QUEUED:  # a held one waits for an agent's call (urgent_confirm)
-            services.urgent_assign(urgent=urgent)  # at once: the customer sees the promise on the next page
+            skill = urgent.service_type.skill if urgent.service_type else "locks"
+            services.urgent_assign(urgent=urgent, skill=skill)  # at once: the next page shows the promise
         return redirect("dispatch:urgent", reference=urgent.reference)
-    return render(request, "dispatch/help_now.html", {"form": {}})
+    return render(request, "dispatch/help_now.html", {"form": {}, "kinds": kinds})
 
 
 def _urgent_stage(urgent: UrgentRequest, job) -> tuple[str, str]:
@@ -371,3 +401,97 @@ def hotline_urgent_confirm(request, reference: str):
         return error_page(request, exc, back=console)
     services.urgent_assign(urgent=urgent)
     return redirect(console + "?" + urlencode({"confirmed": urgent.reference}))
+
+
+# ------------------------------------------------------------------------------ lawful opening (开锁登记)
+
+
+def _opening_work(request, *, job_id=None, visit_id=None):
+    """The technician's own opening job or visit (someone else's is "not found")."""
+    if job_id is not None:
+        job = Job.objects.select_related("urgent__service_type", "urgent__station", "technician").filter(
+            pk=job_id
+        )
+        work = job.first()
+        owner = work.technician.user_id if work else None
+    else:
+        work = (
+            VisitPlan.objects.select_related("booking__service_type", "booking__slot__station", "technician")
+            .filter(pk=visit_id)
+            .first()
+        )
+        owner = work.technician.user_id if work else None
+    if work is None or not permissions.may_work_job(request.user, owner):
+        raise Http404
+    return work
+
+
+def _opening_form(request, *, job_id=None, visit_id=None):
+    work = _opening_work(request, job_id=job_id, visit_id=visit_id)
+    if job_id is not None:
+        station = work.urgent.station or work.technician.station
+        reference, service_type = work.urgent.reference, work.urgent.service_type
+        existing = selectors.opening_record_exists(job=work)
+    else:
+        station = work.booking.slot.station
+        reference, service_type = work.booking.reference, work.booking.service_type
+        existing = selectors.opening_record_exists(visit=work)
+    rule = selectors.opening_rule_for(province_code=station.division.province_code)
+    context = {
+        "work": work,
+        "reference": reference,
+        "service_type": service_type,
+        "rule": rule,
+        "existing": existing,
+        "document_types": DocumentType.choices,
+        "proof_kinds": ProofKind.choices,
+        "witness_roles": WitnessRole.choices,
+        "form": {},
+    }
+    status = 200
+    if request.method == "POST" and not existing:
+        try:
+            services.opening_record_create(
+                job_id=job_id,
+                visit_id=visit_id,
+                actor=request.user,
+                document_type=request.POST.get("document_type", ""),
+                document_last4=request.POST.get("document_last4", "")[:64],
+                proof_kind=request.POST.get("proof_kind", ""),
+                proof_photo=request.FILES.get("proof_photo"),
+                witness_role=request.POST.get("witness_role", ""),
+                witness_name=request.POST.get("witness_name", ""),
+                witness_phone=request.POST.get("witness_phone", "")[:32],
+                technician_confirmed=request.POST.get("confirmed") == "1",
+            )
+        except DomainError as exc:
+            # What was typed comes back, except the document number: it is never shown again (it may be a
+            # full number the rule refused) and the photo must be taken again.
+            form = {k: request.POST.get(k, "") for k in ("document_type", "proof_kind", "witness_role")}
+            form |= {k: request.POST.get(k, "")[:40] for k in ("witness_name", "witness_phone")}
+            context |= {"error": str(exc.message), "form": form}
+            status = exc.status
+        else:
+            return redirect(reverse("dispatch:technician") + "?opening=recorded")
+    return render(request, "dispatch/opening_form.html", context, status=status)
+
+
+@page_requires(permissions.TECHNICIAN)
+def job_opening(request, job_id: int):
+    """The opening record (开锁登记) of an emergency job, on the technician's phone, before done."""
+    return _opening_form(request, job_id=job_id)
+
+
+@page_requires(permissions.TECHNICIAN)
+def visit_opening(request, visit_id: int):
+    """The opening record of a booked opening visit."""
+    return _opening_form(request, visit_id=visit_id)
+
+
+@page_requires(permissions.READ_OPENING_RECORDS)
+def opening_records(request):
+    """Auditors and managers read the opening records still kept (never edited; purged after keep_until)."""
+    records = selectors.opening_records_list()
+    for record in records:
+        record.masked_witness_phone = mask_phone(record.witness_phone) if record.witness_phone else ""
+    return render(request, "dispatch/opening_records.html", {"records": records})

@@ -175,6 +175,10 @@ def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
     page = w.visit("/plan/")  # signed in by the verified phone: the plan actions and the demo clock
     page.get_by_test_id("plan-actions").wait_for()
     w.visit("/plan/subscribe/")
+    # Courses (reading is public; this session is verified, so progress shows)
+    for path in ("/learn/", "/learn/lock-care/", "/learn/lock-care/lessons/1/", "/learn/lock-care/quiz/"):
+        w.visit(path)
+    w.visit("/learn/verify/?next=/learn/lawful-opening/")  # verified already: back to the course
     # Swagger UI is the API's developer documentation, not a customer or staff page, and its markup is
     # Ninja's own (axe: color-contrast, html-has-lang, nested-interactive): checked for the CSP only.
     w.visit("/api/v1/docs", axe=False)
@@ -188,6 +192,7 @@ def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
         ("agent", ["/hotline/", "/hotline/?phone=13722223333"]),
         ("technician", ["/tech/"]),
         ("dispatcher", ["/dispatch/"]),
+        ("auditor", ["/tech/opening-records/"]),
     ],
 )
 def test_staff_pages_have_no_csp_violations(watcher, role, paths):
