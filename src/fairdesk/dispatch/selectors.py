@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from fairdesk.bookings.models import BookingStatus
 from fairdesk.core import clock
@@ -15,6 +16,7 @@ from fairdesk.dispatch.models import (
     ProvinceOpeningRule,
     Shift,
     Technician,
+    TechStatus,
     UrgentRequest,
     UrgentStatus,
     VisitPlan,
@@ -33,6 +35,33 @@ def jobs_for_technician(*, technician: Technician) -> list[Job]:
         .select_related("urgent", "urgent__division", "urgent__service_type")
         .order_by("offered_at")
     )
+
+
+# What a technician is doing, as people read it: the stored status says where they are (off, free, on the
+# way, on site); a job they were offered or accepted but have not set out for is work too, not "空闲".
+_WORK_LABELS = {
+    JobStatus.OFFERED: _("有新工单待接"),
+    JobStatus.ACCEPTED: _("已接单，待出发"),
+}
+
+
+def technician_status_labels(*, technicians) -> dict[int, str]:
+    """Each technician's status label (one query for their active jobs): a free technician with an offered
+    or accepted job shows that job's state instead of "空闲"."""
+    ids = [t.pk for t in technicians]
+    work = {}
+    for tech_id, status in Job.objects.filter(
+        technician_id__in=ids, status__in=[JobStatus.OFFERED, JobStatus.ACCEPTED]
+    ).values_list("technician_id", "status"):
+        if work.get(tech_id) != JobStatus.ACCEPTED:  # accepted outranks a new offer
+            work[tech_id] = status
+    labels = {}
+    for tech in technicians:
+        if tech.status == TechStatus.AVAILABLE and tech.pk in work:
+            labels[tech.pk] = str(_WORK_LABELS[work[tech.pk]])
+        else:
+            labels[tech.pk] = tech.get_status_display()
+    return labels
 
 
 def live_eta(*, job: Job):

@@ -62,7 +62,15 @@ def technician_home(request):
         job.plan_badge = badges.get(job.urgent.phone, "")
     for visit in visits:
         visit.plan_badge = badges.get(visit.booking.customer.phone, "")
-    return render(
+    stamp = "|".join(
+        [f"j{j.pk}:{j.status}:{j.opening_done}" for j in jobs]
+        + [f"v{v.pk}:{v.status}:{v.opening_done}" for v in visits]
+    )
+    if request.headers.get("HX-Request") and request.GET.get("v") == stamp:
+        response = HttpResponse(status=204)  # nothing new: the page (and what is being typed) stays
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    response = render(
         request,
         "dispatch/technician.html",
         {
@@ -70,9 +78,14 @@ def technician_home(request):
             "jobs": jobs,
             "visits": visits,
             "colleagues": selectors.colleagues_of(technician=technician),
+            "status_label": selectors.technician_status_labels(technicians=[technician])[technician.pk],
+            "stamp": stamp,
+            "poll_seconds": settings.FAIRDESK_STATUS_POLL_SECONDS,
             "opening_recorded": request.GET.get("opening") == "recorded",
         },
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @page_requires(permissions.TECHNICIAN)
@@ -173,7 +186,12 @@ def _timeline_svg(rows, day_start) -> str:
     span = 12 * 60
     label = escape(_("技师时间线：每位技师的路程、上门和空闲时间"))  # the picture's text alternative (axe)
     height = row_h * max(len(rows), 1) + 24
-    parts = [f'<svg class="timeline-svg" viewBox="0 0 {width} {height}" role="img" aria-label="{label}">']
+    # Drawn at its own width (720 px: labels stay 11 px on a phone) in a box that scrolls sideways.
+    parts = [
+        f'<div class="scroll-x" tabindex="0" role="region" aria-label="{label}">'
+        f'<svg class="timeline-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{label}">'
+    ]
     for hour in range(8, 21, 2):
         x = left + (hour - 8) * 60 / span * (width - left)
         parts.append(
@@ -203,7 +221,7 @@ def _timeline_svg(rows, day_start) -> str:
                 f'width="{max(length * scale, 3):.1f}" height="{row_h - 12}" class="visit {plan.status}">'
                 f"<title>{label}</title></rect>"
             )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -247,6 +265,13 @@ def board(request):
     station = stations.filter(pk=form_id(request.GET.get("station"))).first() or stations.first()
     rows = selectors.station_day(station=station, day=day) if station else []
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    technicians = list(
+        Technician.objects.select_related("user", "station").order_by("station__name", "pk")[:300]
+    )
+    for tech, label in zip(
+        technicians, selectors.technician_status_labels(technicians=technicians).values(), strict=True
+    ):
+        tech.status_label = label  # "已接单，待出发" rather than "空闲" for one with a job
     context = {
         "stations": stations,
         "station": station,
@@ -259,9 +284,7 @@ def board(request):
             [u for u in selectors.urgent_waiting() if station and u.station_id == station.pk],
         ),
         "urgent": selectors.urgent_waiting()[:30],
-        "technicians": Technician.objects.select_related("user", "station").order_by("station__name", "pk")[
-            :300
-        ],
+        "technicians": technicians,
         "summary": request.GET.get("planned"),
     }
     return render(request, "dispatch/board.html", context)

@@ -37,9 +37,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 # (path prefix, axe rule id): known serious/critical violations in templates others own right now. A listed
 # violation turns the test into an expected failure that names it; one not listed fails the test.
 KNOWN_AXE: set[tuple[str, str]] = {
-    # dispatch/technician.html (helper C's, being moved): <meta http-equiv="refresh"> reloads the page, which
-    # screen readers announce as a page change (issue 16 items 8 and 16); needs htmx polling instead.
-    ("/tech/", "meta-refresh"),
     # Django's own admin widgets (not our templates): the split date/time inputs carry no label of their own
     # (#id_start_0/_1, #id_effective_from_0/_1, #id_announced_at_0/_1), nor do tabular inline fields
     # (#id_areas-0-source_text: label, label-title-only) or the select2 autocomplete (aria-input-field-name).

@@ -32,4 +32,11 @@ def test_the_dispatcher_overrides_and_plans(browser, live_site, tmp_path):
     page.get_by_test_id("planned").wait_for()
     assert page.locator("svg.timeline-svg").count() == 1
     page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+    # On a phone the timeline keeps its size (it scrolls sideways): labels stay readable, not ~7 px.
+    page.set_viewport_size({"width": 390, "height": 844})
+    heights = page.locator("svg.timeline-svg text").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 10, heights
+    assert page.locator(".scroll-x").evaluate("d => d.scrollWidth > d.clientWidth")
     context.close()

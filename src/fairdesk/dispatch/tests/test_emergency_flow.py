@@ -279,3 +279,30 @@ def test_the_status_page_has_one_stage_one_estimate_and_stops_asking_when_done(t
         done = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'data-stage="done"' in done and 'data-finished="true"' in done
     assert "hx-trigger" not in done and 'data-testid="eta"' not in done
+
+
+def test_the_technician_page_states_the_work_and_offers_handover_only_with_a_colleague(team, client):
+    """Issue 16 item 16 (and the /tech/ meta-refresh): a technician with an accepted job is not "空闲"; with
+    no colleague on the station "转交" is not offered; the page asks for news (204 while nothing changed)
+    instead of reloading itself."""
+    from fairdesk.dispatch.selectors import technician_status_labels
+
+    with clock.frozen_at(T0):
+        job = urgent_assign(urgent=new_request())
+        tech = job.technician
+        assert technician_status_labels(technicians=[tech])[tech.pk] == "有新工单待接"
+        job_accept(job_id=job.pk, actor=tech.user)
+        assert technician_status_labels(technicians=[tech])[tech.pk] == "已接单，待出发"
+        client.force_login(tech.user)
+        page = client.get("/tech/").content.decode()
+        assert 'http-equiv="refresh"' not in page
+        assert 'data-testid="tech-status">已接单，待出发<' in page
+        assert "转给同事" in page and 'data-testid="no-handover"' not in page  # 王1 is a colleague
+        stamp = page.split('id="tech-live" hx-get="/tech/?v=', 1)[1].split('"', 1)[0]
+        from urllib.parse import unquote
+
+        unchanged = client.get("/tech/", {"v": unquote(stamp)}, headers={"HX-Request": "true"})
+        assert unchanged.status_code == 204
+        Technician.objects.exclude(pk=tech.pk).delete()
+        alone = client.get("/tech/").content.decode()
+    assert "转给同事" not in alone and 'data-testid="no-handover"' in alone
