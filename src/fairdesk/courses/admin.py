@@ -2,7 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.admin_audit import (
+    AuditedAdmin,
+    LabelledStackedInline,
+    LabelledTabularInline,
+    ReadOnlyAdmin,
+)
 from fairdesk.courses import media
 from fairdesk.courses.models import Course, CourseProgress, Lesson, QuizChoice, QuizQuestion, ShortLink
 from fairdesk.courses.services import course_short_link_ensure, lesson_media_set
@@ -45,12 +50,12 @@ class LessonForm(forms.ModelForm):
         return upload
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(LabelledStackedInline):
     model = Lesson
     extra = 0
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(LabelledTabularInline):
     model = QuizQuestion
     extra = 0
     show_change_link = True
@@ -87,7 +92,7 @@ class LessonAdmin(AuditedAdmin):
         )
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(LabelledTabularInline):
     model = QuizChoice
     extra = 0
 

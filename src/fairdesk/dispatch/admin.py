@@ -3,12 +3,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
 from fairdesk.dispatch.models import Job, OpeningRecord, ProvinceOpeningRule, Shift, Technician
 from fairdesk.dispatch.services import slots_recount
 
 
-class ShiftInline(admin.TabularInline):
+class ShiftInline(LabelledTabularInline):
     model = Shift
     extra = 1
 

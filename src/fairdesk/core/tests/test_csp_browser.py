@@ -36,16 +36,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 # (path prefix, axe rule id): known serious/critical violations in templates others own right now. A listed
 # violation turns the test into an expected failure that names it; one not listed fails the test.
-KNOWN_AXE: set[tuple[str, str]] = {
-    # Django's own admin widgets (not our templates): the split date/time inputs carry no label of their own
-    # (#id_start_0/_1, #id_effective_from_0/_1, #id_announced_at_0/_1), nor do tabular inline fields
-    # (#id_areas-0-source_text: label, label-title-only) or the select2 autocomplete (aria-input-field-name).
-    ("/admin/bookings/slot/add/", "label"),
-    ("/admin/plans/planprice/add/", "label"),
-    ("/admin/regions/station/", "label"),
-    ("/admin/regions/station/", "label-title-only"),
-    ("/admin/regions/station/", "aria-input-field-name"),
-}
+KNOWN_AXE: set[tuple[str, str]] = set()  # none left (issue 16): the admin's widgets are named too
 
 
 def _known(path: str, rule: str) -> bool:
