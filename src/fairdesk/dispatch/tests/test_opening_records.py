@@ -379,3 +379,18 @@ def test_a_booked_opening_visit_is_done_only_after_its_record(station, client):
     assert saved.status_code == 302
     assert OpeningRecord.objects.get().visit_id == visit.pk
     assert visit_advance(visit_id=visit.pk, actor=actor, to=VisitStatus.DONE).status == VisitStatus.DONE
+
+
+def test_the_form_and_the_list_are_wholly_in_english_for_an_english_phone(client, job):
+    import re
+
+    record(job)
+    client.force_login(job.technician.user)
+    pages = [client.get(f"/tech/jobs/{job.pk}/opening/", headers=EN)]
+    auditor = staff_create(phone="13900000005", name="Audit", role=Role.AUDITOR, password=PASSWORD)
+    client.force_login(auditor)
+    pages.append(client.get("/tech/opening-records/", headers=EN))
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page.content.decode()).replace("中文", "")
+        text = text.replace("泰州服务站", "").replace("王师傅", "")  # data, not interface
+        assert not re.findall(r"[\u4e00-\u9fff]+", text)
