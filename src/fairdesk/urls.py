@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from fairdesk.accounts.views import staff_login
 from fairdesk.api import api
 from fairdesk.dispatch.photos import job_photo, opening_photo
 
-admin.site.site_header = "fairdesk 后台"
+admin.site.site_header = gettext_lazy("fairdesk 后台")
 admin.site.site_title = "fairdesk"
+admin.site.index_title = gettext_lazy("管理")
 admin.site.login = staff_login  # one sign-in page (and one password throttle) for staff
 
 urlpatterns = [

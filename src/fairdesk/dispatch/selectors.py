@@ -81,6 +81,13 @@ def urgent_by_reference(*, reference: str) -> UrgentRequest | None:
     )
 
 
+def urgent_for_phone(*, phone: str, limit: int = 10) -> list[UrgentRequest]:
+    """A caller's emergencies, newest first (the hotline console shows them beside their bookings)."""
+    return list(
+        UrgentRequest.objects.filter(phone=phone).select_related("station").order_by("-created_at")[:limit]
+    )
+
+
 def urgent_open() -> QuerySet[UrgentRequest]:
     """Emergencies waiting on the hotline console: those held for an agent to confirm first, then queued."""
     held_first = Case(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fairdesk.accounts import permissions
 from fairdesk.accounts.permissions import page_requires
-from fairdesk.accounts.phone import mask_phone
+from fairdesk.accounts.phone import mask_phone, phone_or_invalid
 from fairdesk.bookings.selectors import service_types_active
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError
@@ -374,9 +374,18 @@ def urgent_status(request, reference: str):
 
 
 def hotline_urgent_panel(request) -> str:
-    """The hotline console's emergencies (registered with bookings.console in DispatchConfig.ready)."""
+    """The hotline console's emergencies (registered with bookings.console in DispatchConfig.ready): those
+    waiting for dispatch, and the caller's own when the console has a phone."""
     urgent = selectors.urgent_open()[:20]
-    return render_to_string("dispatch/_hotline_urgent.html", {"urgent": urgent}, request=request)
+    caller = []
+    try:
+        e164 = phone_or_invalid(request.GET.get("phone", "")) if request.GET.get("phone") else ""
+    except DomainError:
+        e164 = ""  # the console itself says what is wrong with the number
+    if e164 and permissions.has(request.user, permissions.READ_CUSTOMERS):
+        caller = selectors.urgent_for_phone(phone=e164)
+    context = {"urgent": urgent, "caller_urgent": caller, "e164": e164}
+    return render_to_string("dispatch/_hotline_urgent.html", context, request=request)
 
 
 @page_requires(permissions.CONFIRM_EMERGENCY)
