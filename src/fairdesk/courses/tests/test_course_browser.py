@@ -35,7 +35,8 @@ def test_a_customer_completes_the_course_linked_from_the_booking_confirmation(
         problems.extend(axe_summary(page.url, axe_violations(page)))
 
     page.goto(live_site.url + f"/book/?address={ADDRESS}&service_type=lock-repair")
-    page.get_by_role("link", name=re.compile(r"\d\d-\d\d")).nth(1).click()
+    page.get_by_role("button", name=re.compile(r"\d\d-\d\d")).nth(1).click()  # tomorrow
+    page.locator(".days .day").nth(1).and_(page.locator("[aria-current=date]")).wait_for()
     page.get_by_test_id("slot").first.click()
     page.get_by_label("联系人").fill("周女士")
     page.get_by_label("手机号").fill("137 5555 8888")

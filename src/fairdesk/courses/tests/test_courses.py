@@ -276,3 +276,10 @@ def test_the_verify_page_sends_a_code_without_javascript_and_comes_back(client, 
     assert wrong.status_code in (400, 422, 429)
     evil = client.get("/learn/verify/?next=https://evil.example/")
     assert 'name="next" value="/learn/"' in evil.content.decode()  # not sent off the site afterwards
+
+
+def test_course_pages_are_wholly_in_english_for_an_english_reader(client):
+    for path in ("/learn/", "/learn/lock-care/", "/learn/lock-care/lessons/1/", "/learn/lock-care/quiz/"):
+        html = client.get(path, headers=EN).content.decode()
+        text = re.sub(r"<[^>]+>", " ", html).replace("中文", "")  # the language switcher names itself
+        assert not re.findall(r"[\u4e00-\u9fff]+", text), path

@@ -316,3 +316,81 @@ def test_nobody_may_change_or_delete_a_record_in_the_admin(client, job):
         client.post(url, {"document_last4": "0000"})
         client.post(f"/admin/dispatch/openingrecord/{kept.pk}/delete/", {"post": "yes"})
     assert OpeningRecord.objects.get().document_last4 == "123X"
+
+
+def test_the_api_answers_409_opening_record_required():
+    import json
+
+    from django.test import RequestFactory
+
+    from fairdesk.api import domain_error
+
+    response = domain_error(RequestFactory().post("/api/v1/"), OpeningRecordRequired("x"))
+    assert response.status_code == 409
+    assert json.loads(response.content)["code"] == "opening_record_required"
+
+
+def test_a_booked_opening_visit_is_done_only_after_its_record(station, client):
+    from fairdesk.accounts.services import customer_get_or_create
+    from fairdesk.bookings.models import Slot
+    from fairdesk.bookings.services import booking_create
+    from fairdesk.dispatch.models import VisitPlan, VisitStatus
+    from fairdesk.dispatch.services import visit_advance
+
+    start = clock.now() + dt.timedelta(hours=3)
+    slot = Slot.objects.create(station=station, start=start, end=start + dt.timedelta(hours=2), capacity=2)
+    customer = customer_get_or_create(phone="13800000077", name="C")
+    booking = booking_create(
+        customer=customer,
+        slot_id=slot.pk,
+        service_type_code="safe-opening",
+        address="江苏省泰州市姜堰区人民路1号",
+        contact_name="C",
+        actor=customer,
+    )
+    tech = Technician.objects.get(station=station)
+    visit = VisitPlan.objects.create(
+        booking=booking,
+        technician=tech,
+        day=start.date(),
+        sequence=1,
+        planned_start=start,
+        window_start=start,
+        window_end=slot.end,
+    )
+    actor = tech.user
+    visit_advance(visit_id=visit.pk, actor=actor, to=VisitStatus.EN_ROUTE)
+    visit_advance(visit_id=visit.pk, actor=actor, to=VisitStatus.ON_SITE)
+    with pytest.raises(OpeningRecordRequired):
+        visit_advance(visit_id=visit.pk, actor=actor, to=VisitStatus.DONE)
+    client.force_login(actor)
+    refused = client.post(f"/tech/visits/{visit.pk}/", {"action": "done"})
+    assert refused.status_code == 409 and f"/tech/visits/{visit.pk}/opening/" in refused.content.decode()
+    saved = client.post(
+        f"/tech/visits/{visit.pk}/opening/",
+        {
+            "document_type": "id_card",
+            "document_last4": "0011",
+            "proof_kind": "ownership",
+            "proof_photo": photo(),
+            "confirmed": "1",
+        },
+    )
+    assert saved.status_code == 302
+    assert OpeningRecord.objects.get().visit_id == visit.pk
+    assert visit_advance(visit_id=visit.pk, actor=actor, to=VisitStatus.DONE).status == VisitStatus.DONE
+
+
+def test_the_form_and_the_list_are_wholly_in_english_for_an_english_phone(client, job):
+    import re
+
+    record(job)
+    client.force_login(job.technician.user)
+    pages = [client.get(f"/tech/jobs/{job.pk}/opening/", headers=EN)]
+    auditor = staff_create(phone="13900000005", name="Audit", role=Role.AUDITOR, password=PASSWORD)
+    client.force_login(auditor)
+    pages.append(client.get("/tech/opening-records/", headers=EN))
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page.content.decode()).replace("中文", "")
+        text = text.replace("泰州服务站", "").replace("王师傅", "")  # data, not interface
+        assert not re.findall(r"[\u4e00-\u9fff]+", text)
