@@ -254,6 +254,21 @@ FAIRDESK_SITE_URL = env_str("FAIRDESK_SITE_URL", "http://127.0.0.1:8000").rstrip
 FAIRDESK_PAYMENT_SANDBOX_URL = env_str("FAIRDESK_PAYMENT_SANDBOX_URL", "http://127.0.0.1:8790")
 # Demo only: a test clock (like Kill Bill's) that managers can move forward to see renewals happen.
 FAIRDESK_TEST_CLOCK = env_bool("FAIRDESK_TEST_CLOCK", False)
+
+# Maps (regions/geocoding.py, dispatch/travel.py). FAIRDESK_GEOCODER=amap with FAIRDESK_AMAP_KEY geocodes
+# addresses with AMap's Web Service (and FAIRDESK_TRAVEL=amap asks its distance matrix for travel times);
+# without a key, a division's centre stands in, marked approximate, and travel is the straight-line model.
+FAIRDESK_GEOCODER = env_str("FAIRDESK_GEOCODER", "none")
+if FAIRDESK_GEOCODER not in {"none", "amap"}:
+    raise ImproperlyConfigured("FAIRDESK_GEOCODER must be none or amap")
+FAIRDESK_AMAP_KEY = env_str("FAIRDESK_AMAP_KEY", "")
+FAIRDESK_AMAP_URL = env_str("FAIRDESK_AMAP_URL", "https://restapi.amap.com").rstrip("/")
+FAIRDESK_TRAVEL = env_str("FAIRDESK_TRAVEL", "amap" if FAIRDESK_GEOCODER == "amap" else "straight")
+if FAIRDESK_TRAVEL not in {"straight", "amap"}:
+    raise ImproperlyConfigured("FAIRDESK_TRAVEL must be straight or amap")
+# Map tiles for Leaflet (an XYZ template, WGS-84/Web Mercator tiles); its origin is added to the CSP img-src.
+FAIRDESK_TILE_URL = env_str("FAIRDESK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+FAIRDESK_TILE_ATTRIBUTION = env_str("FAIRDESK_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # Booked-visit capacity: a technician on shift for a whole window takes one visit per this many minutes
 # (a typical visit plus travel). Stations without any shifts use their schedule's fixed capacity.
 FAIRDESK_MINUTES_PER_VISIT = env_int("FAIRDESK_MINUTES_PER_VISIT", 60)
@@ -305,6 +320,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+_tiles = urllib.parse.urlsplit(FAIRDESK_TILE_URL)
+if _tiles.scheme in {"http", "https"} and _tiles.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 if FAIRDESK_LIVE_URL:
     _live = urllib.parse.urlsplit(FAIRDESK_LIVE_URL)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"{_live.scheme}://{_live.netloc}")

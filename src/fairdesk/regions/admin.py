@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline
-from fairdesk.regions.models import Division, ServiceArea, Station
+from fairdesk.regions.models import Division, GeocodeCache, ServiceArea, Station
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -49,3 +49,10 @@ class ServiceAreaAdmin(AuditedAdmin):
     list_display = ("station", "division", "source_text")
     search_fields = ("station__name", "division__name", "source_text")
     autocomplete_fields = ("station", "division")
+
+
+@admin.register(GeocodeCache)
+class GeocodeCacheAdmin(AuditedAdmin):
+    list_display = ["address", "provider", "precision", "lat", "lng", "created_at"]
+    list_filter = ["provider", "precision"]
+    search_fields = ["address"]

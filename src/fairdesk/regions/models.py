@@ -138,3 +138,32 @@ class ServiceArea(models.Model):
             raise ValidationError({"division": _("只能覆盖现行行政区划；已撤销的区划请改用其继承区划。")})
         if self.division_id and self.division.level == Level.PROVINCE:
             raise ValidationError({"division": _("服务区域须为地级或县级区划。")})
+
+
+class Precision(models.TextChoices):
+    """How close a stored point is to the door. `district` is the division's centre: approximate."""
+
+    ROOFTOP = "rooftop", _("门牌")
+    STREET = "street", _("街道")
+    TOWN = "town", _("乡镇")
+    DISTRICT = "district", _("区县中心（大致位置）")
+
+
+class GeocodeCache(models.Model):
+    """A provider's answer for one normalized address, in WGS-84 (converted from the provider's system)."""
+
+    address = models.CharField(_("地址（规范化）"), max_length=200)
+    provider = models.CharField(_("服务商"), max_length=16)
+    lat = models.FloatField(_("纬度"))
+    lng = models.FloatField(_("经度"))
+    precision = models.CharField(_("精度"), max_length=8, choices=Precision.choices)
+    level = models.CharField(_("服务商级别"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("地理编码缓存")
+        verbose_name_plural = _("地理编码缓存")
+        constraints = [models.UniqueConstraint(fields=["address", "provider"], name="geocode_cache_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.address}"
