@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
+from fairdesk.regions.models import Located
 
 
 class ServiceType(models.Model):
@@ -128,7 +129,7 @@ class CancelReason(models.TextChoices):
 reference_validator = RegexValidator(r"^[0-9A-HJKMNP-TV-Z]{8}$", _("预约号是 8 位字母或数字。"))
 
 
-class Booking(models.Model):
+class Booking(Located):
     reference = models.CharField(_("预约号"), max_length=8, unique=True, validators=[reference_validator])
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="bookings"

@@ -35,6 +35,7 @@ from fairdesk.bookings.selectors import booking_days
 from fairdesk.core import clock
 from fairdesk.core.services import event_record
 from fairdesk.plans.selectors import price_with_benefits
+from fairdesk.regions.geocoding import address_geocode, customer_point
 from fairdesk.regions.models import ServiceArea, Station
 from fairdesk.regions.services import coverage_lookup
 
@@ -183,12 +184,23 @@ def _check_owner(booking: Booking, actor: User) -> None:
 
 @transaction.atomic
 def booking_create(
-    *, customer: User, slot_id: int, service_type_code: str, address: str, contact_name: str, actor: User
+    *,
+    customer: User,
+    slot_id: int,
+    service_type_code: str,
+    address: str,
+    contact_name: str,
+    actor: User,
+    lat=None,
+    lng=None,
 ) -> Booking:
+    """`lat`/`lng`: the customer's pin (WGS-84), else the address is geocoded (the district centre,
+    approximate, when no provider answers: a booking never fails for the map's sake)."""
     service_type = service_type_get(service_type_code)
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered:
         raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    point = customer_point(lat, lng) or address_geocode(address=address, division=coverage.division)
     slot = Slot.objects.select_related("station").filter(pk=slot_id).first()
     if slot is None:
         raise SlotUnavailable(_("这个时段已经过去或不存在，请选择其他时段。"))
@@ -214,6 +226,10 @@ def booking_create(
                     division=coverage.division,
                     address=address.strip()[:200],
                     price_estimate_fen=price_fen,
+                    lat=point.lat,
+                    lng=point.lng,
+                    precision=point.precision,
+                    source=point.source,
                 )
             break
         except IntegrityError:  # reference collision (1 in 10^12): draw again

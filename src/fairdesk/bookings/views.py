@@ -66,7 +66,7 @@ def _day(value: str | None, days: list[dt.date]) -> dt.date:
 
 
 # The fields of the booking form a re-shown page keeps (never in a URL: name and phone are personal data).
-_KEPT = ("name", "phone", "code", "slot_id")
+_KEPT = ("name", "phone", "code", "slot_id", "lat", "lng")
 
 
 def _book_context(request, *, data, form: dict) -> dict:
@@ -220,6 +220,8 @@ def book_confirm(request):
             address=data.get("address", ""),
             contact_name=data.get("name", ""),
             actor=customer,
+            lat=data.get("lat"),
+            lng=data.get("lng"),
         )
     except DomainError as exc:
         if record is not None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairdesk.bookings.models import reference_validator
 from fairdesk.core import clock
+from fairdesk.regions.models import Located
 
 
 class UrgentStatus(models.TextChoices):
@@ -32,7 +33,7 @@ URGENT_TRANSITIONS = {
 }
 
 
-class UrgentRequest(models.Model):
+class UrgentRequest(Located):
     """Need help now: created at once, before any verification, so nobody waits for a code.
 
     Moved here from bookings (dispatch owns emergencies); its table keeps the name it was created with, and
@@ -380,3 +381,26 @@ class OpeningRecord(models.Model):
         if not self._state.adding:
             raise ValueError("an opening record is never changed once written")
         super().save(*args, **kwargs)
+
+
+class TravelTimeCache(models.Model):
+    """A travel-time provider's answer for one pair of points (rounded to about 10 m) in one hour."""
+
+    provider = models.CharField(_("服务商"), max_length=16)
+    origin = models.CharField(_("起点"), max_length=24)  # "lat,lng" rounded to 4 decimals, WGS-84
+    destination = models.CharField(_("终点"), max_length=24)
+    hour = models.DateTimeField(_("小时"))
+    seconds = models.PositiveIntegerField(_("用时（秒）"))
+    metres = models.PositiveIntegerField(_("路程（米）"))
+
+    class Meta:
+        verbose_name = _("路程用时缓存")
+        verbose_name_plural = _("路程用时缓存")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "origin", "destination", "hour"], name="travel_cache_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} → {self.destination} @ {self.hour:%Y-%m-%d %H}h"

@@ -17,7 +17,7 @@ from fairdesk.dispatch.models import PlanRun, Technician, VisitPlan, VisitStatus
 from fairdesk.dispatch.planner import PlanningProblem, Visit, plan
 from fairdesk.dispatch.planner import Technician as PlannerTechnician
 from fairdesk.dispatch.tasks import plan_day
-from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+from fairdesk.dispatch.travel import DEFAULT_TRAVEL, STRAIGHT_LINE, travel_matrix
 from fairdesk.regions.models import Station
 
 WINDOW = dt.timedelta(minutes=30)
@@ -44,7 +44,9 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
         .select_related("slot", "service_type", "division", "customer")
         .order_by("slot__start", "pk")
     )
-    technicians = list(Technician.objects.filter(station=station).select_related("user").order_by("pk"))
+    technicians = list(
+        Technician.objects.filter(station=station).select_related("user", "station").order_by("pk")
+    )
     if not bookings or not technicians:
         return {
             "station": station.name,
@@ -56,7 +58,7 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
     minutes = lambda moment: (moment - origin).total_seconds() / 60  # noqa: E731
     visits = [
         Visit(
-            place=_km_xy(b.division.lat, b.division.lng, lat0),
+            place=_km_xy(*b.point, lat0),  # the geocoded or pinned point (the division's centre if none)
             ready=minutes(b.slot.start),
             due=minutes(b.slot.end),
             service=b.service_type.duration_minutes,
@@ -86,9 +88,19 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
                 name=tech.user.name,
             )
         )
+    # Road travel times between every pair of places (the provider's, cached per pair and hour); the
+    # straight-line model when there is no provider or it fails, and the summary says which.
+    geo_points = [b.point for b in bookings] + [(t.station.lat, t.station.lng) for t in technicians]
+    km_points = [v.place for v in visits] + [f.start for f in fleet]
+    index = {}
+    for position, km in enumerate(km_points):
+        index.setdefault(km, position)
+    matrix, travel_source = travel_matrix(geo_points, at=origin)
     speed = DEFAULT_TRAVEL.urban_kmh / 60.0
 
-    def travel(a, b):  # minutes between two km points, with the same detour and set-up as dispatch
+    def travel(a, b):  # minutes between two places
+        if travel_source != STRAIGHT_LINE and a in index and b in index:
+            return matrix[(index[a], index[b])]
         return DEFAULT_TRAVEL.setup_minutes + math.dist(a, b) * DEFAULT_TRAVEL.detour_factor / speed
 
     result = plan(PlanningProblem(visits=visits, technicians=fleet, travel=travel, scale=60), seconds=seconds)
@@ -123,6 +135,7 @@ def station_plan_day(*, station, day: dt.date, seconds: float = 2.0, actor=None)
             "technicians": len(technicians),
             "planned": planned,
             "unassigned": [bookings[i].reference for i in result.unassigned],
+            "travel_source": travel_source,
         }
         event_record(
             kind=events.STATION_PLANNED,

@@ -48,8 +48,9 @@ from fairdesk.dispatch.models import (
     VisitStatus,
     WitnessRole,
 )
-from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+from fairdesk.dispatch.travel import DEFAULT_TRAVEL, travel_estimate, travel_provider
 from fairdesk.notify.services import message_schedule
+from fairdesk.regions.geocoding import address_geocode, customer_point
 from fairdesk.regions.models import Station
 from fairdesk.regions.services import coverage_lookup
 
@@ -123,6 +124,8 @@ def urgent_request_create(
     contact_name: str = "",
     client_ip: str | None = None,
     service_type_code: str = "",
+    lat=None,
+    lng=None,
 ) -> UrgentRequest:
     """Queue an emergency at once (or hold it for a person to confirm, over a limit). Coverage is checked (an
     uncovered address gets the national hotline)."""
@@ -139,6 +142,7 @@ def urgent_request_create(
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered:
         raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
+    point = customer_point(lat, lng) or address_geocode(address=address, division=coverage.division)
     since = clock.now() - URGENT_LIMIT_WINDOW
     recent = UrgentRequest.objects.filter(created_at__gte=since)
     held_reason = ""
@@ -158,6 +162,10 @@ def urgent_request_create(
         client_ip=client_ip,
         status=UrgentStatus.HELD if held_reason else UrgentStatus.QUEUED,
         held_reason=held_reason,
+        lat=point.lat,
+        lng=point.lng,
+        precision=point.precision,
+        source=point.source,
     )
     event_record(
         kind=events.URGENT_CREATED,
@@ -228,6 +236,19 @@ def urgent_move(*, urgent: UrgentRequest, to: str, job: Job, actor=None) -> None
     )
 
 
+def _road_eta(decision, *, lat: float, lng: float, urban: bool, now) -> float:
+    """The chosen technician's ETA with the travel provider's road time in place of the straight line the
+    index searched with (unchanged when there is no provider: the straight line is the fallback)."""
+    if travel_provider() is None:
+        return decision.eta_minutes
+    tech = Technician.objects.filter(pk=decision.technician).only("lat", "lng").first()
+    if tech is None or tech.lat is None:
+        return decision.eta_minutes
+    straight = DEFAULT_TRAVEL.minutes(tech.lat, tech.lng, lat, lng, urban=urban)
+    road = travel_estimate(tech.lat, tech.lng, lat, lng, urban=urban, at=now)
+    return max(decision.eta_minutes - straight, 0.0) + road.minutes
+
+
 @transaction.atomic
 def urgent_assign(
     *, urgent, skill: str = "locks", exclude: frozenset[int] = frozenset(), actor=None
@@ -235,7 +256,7 @@ def urgent_assign(
     """Offer the request to the technician fairdesk's policy picks (see assignment.choose)."""
     now = clock.now()
     division = urgent.division
-    lat, lng = division.lat, division.lng
+    lat, lng = urgent.point  # the geocoded or pinned point; the division's centre when there is none
     urban = division.name.endswith("区")
     index = _index(now, lat, lng)
     if not len(index):
@@ -246,7 +267,7 @@ def urgent_assign(
     if decision.technician is None:
         event_record(kind=events.URGENT_NO_TECHNICIAN, subject=urgent, actor=actor, actor_label="dispatch")
         return None
-    eta = max(round(decision.eta_minutes), 1)
+    eta = max(round(_road_eta(decision, lat=lat, lng=lng, urban=urban, now=now)), 1)
     job = Job.objects.create(
         urgent=urgent,
         technician_id=decision.technician,
@@ -521,14 +542,11 @@ def urgent_override(*, urgent, technician: Technician, actor) -> Job:
         job.save(update_fields=["status"])
         replaced.append(job.pk)
     division = urgent.division
-    eta = max(
-        round(
-            DEFAULT_TRAVEL.minutes(
-                technician.lat, technician.lng, division.lat, division.lng, urban=division.name.endswith("区")
-            )
-        ),
-        1,
+    lat, lng = urgent.point
+    trip = travel_estimate(
+        technician.lat, technician.lng, lat, lng, urban=division.name.endswith("区"), at=now
     )
+    eta = max(round(trip.minutes), 1)
     job = Job.objects.create(
         urgent=urgent,
         technician=technician,

@@ -327,6 +327,8 @@ def help_now(request):
                 contact_name=request.POST.get("name", ""),
                 client_ip=request.META.get("REMOTE_ADDR"),
                 service_type_code=request.POST.get("service_type", "")[:40],
+                lat=request.POST.get("lat"),
+                lng=request.POST.get("lng"),
             )
         except DomainError as exc:
             context = {"error": str(exc.message), "form": request.POST, "kinds": kinds}

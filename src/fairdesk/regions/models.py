@@ -149,6 +149,41 @@ class Precision(models.TextChoices):
     DISTRICT = "district", _("区县中心（大致位置）")
 
 
+class Located(models.Model):
+    """Where to go: a point in WGS-84, its precision and where it came from (a provider such as `amap`, the
+    customer's pin `customer`, or the division's centre `district`, approximate)."""
+
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    precision = models.CharField(
+        _("位置精度"), max_length=8, choices=Precision.choices, default=Precision.DISTRICT
+    )
+    source = models.CharField(_("位置来源"), max_length=16, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def approximate(self) -> bool:
+        return self.lat is None or self.precision == Precision.DISTRICT
+
+    def point_set(self, point) -> None:
+        self.lat, self.lng, self.precision, self.source = point.lat, point.lng, point.precision, point.source
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """(lat, lng): the stored point, else the division's centre."""
+        if self.lat is not None and self.lng is not None:
+            return self.lat, self.lng
+        return self.division.lat, self.division.lng
+
+    @property
+    def navigation_url(self) -> str:
+        from fairdesk.regions.geocoding import navigation_url
+
+        return navigation_url(lat=self.lat, lng=self.lng, precision=self.precision, address=self.address)
+
+
 class GeocodeCache(models.Model):
     """A provider's answer for one normalized address, in WGS-84 (converted from the provider's system)."""
 
