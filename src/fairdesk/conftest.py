@@ -48,7 +48,16 @@ def sms_gateway():
 
 
 @pytest.fixture(scope="session")
-def live_site(sms_gateway, payment_sandbox):
+def local_amap():
+    """The local AMap stand-in: geocoding, distance matrix and map tiles (never tiles from outside)."""
+    from fairdesk.testing.amap import LocalAmap
+
+    with LocalAmap(key="test-key") as amap:
+        yield amap
+
+
+@pytest.fixture(scope="session")
+def live_site(sms_gateway, payment_sandbox, local_amap):
     from fairdesk.testing.liveserver import live_server
 
     # Quiet hours are unit-tested; here they would hold confirmations whenever the suite runs at night.
@@ -58,6 +67,10 @@ def live_site(sms_gateway, payment_sandbox):
         "FAIRDESK_QUIET_HOURS": "off",
         "FAIRDESK_STATUS_POLL_SECONDS": "1",  # the emergency page's own updates, seen without waiting 15 s
         "FAIRDESK_PAYMENT_SANDBOX_URL": payment_sandbox.url,
+        "FAIRDESK_GEOCODER": "amap",
+        "FAIRDESK_AMAP_KEY": "test-key",
+        "FAIRDESK_AMAP_URL": local_amap.base,
+        "FAIRDESK_TILE_URL": local_amap.tile_url,
     }
     # uvicorn on fairdesk.asgi, as `make run` serves: pages and the live channel's WebSocket.
     with live_server(extra_env=env, live=True) as server:

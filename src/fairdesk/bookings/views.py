@@ -42,6 +42,7 @@ from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.notify.selectors import preference_for
 from fairdesk.plans.selectors import price_with_benefits, subscription_active
+from fairdesk.regions.geocoding import address_geocode, pin_map
 from fairdesk.regions.services import coverage_lookup
 
 
@@ -101,6 +102,11 @@ def _book_context(request, *, data, form: dict) -> dict:
             slots=slots,
             chosen_slot=form.get("slot_id") if form.get("slot_id") in {str(s.pk) for s in slots} else "",
             price=_price(request, next((t for t in types if t.code == service_type), None)),
+            pin=pin_map(
+                point=address_geocode(address=address, division=coverage.division),
+                lat=form.get("lat", ""),
+                lng=form.get("lng", ""),
+            ),
         )
         if not slots:
             context["next_free"] = _next_free(coverage.station, day, context["day_links"])

@@ -36,6 +36,7 @@ from fairdesk.dispatch.models import (
 )
 from fairdesk.dispatch.planning import station_plan_day
 from fairdesk.plans.selectors import plan_badges
+from fairdesk.regions.geocoding import pin_map
 from fairdesk.regions.models import Station
 
 
@@ -331,13 +332,14 @@ def help_now(request):
                 lng=request.POST.get("lng"),
             )
         except DomainError as exc:
-            context = {"error": str(exc.message), "form": request.POST, "kinds": kinds}
+            pin = pin_map(point=None, lat=request.POST.get("lat", ""), lng=request.POST.get("lng", ""))
+            context = {"error": str(exc.message), "form": request.POST, "kinds": kinds, "pin": pin}
             return render(request, "dispatch/help_now.html", context)
         if urgent.status == UrgentStatus.QUEUED:  # a held one waits for an agent's call (urgent_confirm)
             skill = urgent.service_type.skill if urgent.service_type else "locks"
             services.urgent_assign(urgent=urgent, skill=skill)  # at once: the next page shows the promise
         return redirect("dispatch:urgent", reference=urgent.reference)
-    return render(request, "dispatch/help_now.html", {"form": {}, "kinds": kinds})
+    return render(request, "dispatch/help_now.html", {"form": {}, "kinds": kinds, "pin": pin_map(point=None)})
 
 
 def _urgent_stage(urgent: UrgentRequest, job) -> tuple[str, str]:

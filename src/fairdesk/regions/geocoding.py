@@ -209,3 +209,23 @@ def navigation_url(*, lat: float | None, lng: float | None, precision: str, addr
     return "https://uri.amap.com/marker?" + urlencode(
         {"position": f"{glng:.6f},{glat:.6f}", "name": address, "src": "fairdesk", "coordinate": "gaode"}
     )
+
+
+# ---- the customer's pin -----------------------------------------------------------------------------------
+
+
+def pin_map(*, point: GeoPoint | None, lat: str = "", lng: str = "") -> dict:
+    """What `regions/_pin_map.html` needs: where the pin starts (a pin already placed on a re-shown form, else
+    the geocoded point, else nothing: "use my location" places it), and the tile source."""
+    placed = customer_point(lat, lng)
+    start = placed or point
+    return {
+        "lat": f"{start.lat:.6f}" if start else "",
+        "lng": f"{start.lng:.6f}" if start else "",
+        "approximate": bool(start and start.approximate),
+        "placed_lat": f"{placed.lat:.6f}" if placed else "",
+        "placed_lng": f"{placed.lng:.6f}" if placed else "",
+        "zoom": 12 if start is None or start.approximate else 17,
+        "tiles": settings.FAIRDESK_TILE_URL,
+        "attribution": settings.FAIRDESK_TILE_ATTRIBUTION,
+    }

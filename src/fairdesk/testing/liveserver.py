@@ -95,6 +95,8 @@ def live_server(
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),
         }
+        # Map tiles never come from outside in a test: same-origin paths (404) unless a test serves them.
+        env.setdefault("FAIRDESK_TILE_URL", "/tiles-not-served/{z}/{x}/{y}.png")
         port = free_port()
         server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
         live_port = free_port() if live and production else port
