@@ -151,7 +151,9 @@ def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
     page.locator("#coverage-result .result").first.wait_for()
     assert page.locator("head style").count() == 0  # htmx injected no indicator <style>
     w.visit(f"/coverage/?address={ADDRESS}")
-    w.visit(f"/book/?address={ADDRESS}&service_type=lock-repair")
+    w.visit(f"/book/?address={ADDRESS}&service_type=lock-repair")  # approximate: pin on the district centre
+    page = w.visit("/book/?address=江苏省泰州市姜堰区溱潼镇湖南路5号&service_type=lock-repair")  # geocoded
+    page.locator(".leaflet-marker-icon").wait_for()  # Leaflet ran, tiles from the configured (local) source
     page = w.visit("/my/")
     page.get_by_label("手机号").fill("13722223333")
     page.get_by_role("button", name="获取验证码").click()  # htmx POST
