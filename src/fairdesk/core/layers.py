@@ -22,6 +22,7 @@ APPS = (
     "plans",
     "bookings",
     "dispatch",
+    "knowledge",
     "support",
     "complaints",
     "transparency",
