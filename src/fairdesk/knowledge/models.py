@@ -104,6 +104,9 @@ class SearchEntry(models.Model):
         ]
         indexes = [models.Index(fields=["language"], name="knowledge_entry_language")]
 
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
 
 class ArticleFeedback(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
@@ -117,3 +120,6 @@ class ArticleFeedback(models.Model):
         verbose_name = _("文章反馈")
         verbose_name_plural = _("文章反馈")
         ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {'+' if self.helpful else '-'}"

@@ -51,182 +51,27 @@ DOMAIN_WORDS = (
     "锁芯等级",
 )
 
-ZH_STOP = frozenset(
-    [
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "啊",
-        "呀",
-        "吧",
-        "嘛",
-        "哦",
-        "么",
-        "是",
-        "在",
-        "有",
-        "我",
-        "我们",
-        "你",
-        "你们",
-        "您",
-        "他",
-        "她",
-        "它",
-        "这",
-        "那",
-        "这个",
-        "那个",
-        "一下",
-        "一个",
-        "个",
-        "把",
-        "请问",
-        "请",
-        "可以",
-        "能",
-        "怎么",
-        "怎么样",
-        "怎样",
-        "如何",
-        "什么",
-        "啥",
-        "咋",
-        "怎么办",
-        "要",
-        "想",
-        "就",
-        "都",
-        "也",
-        "还",
-        "又",
-        "再",
-        "和",
-        "跟",
-        "与",
-        "或",
-        "对",
-        "给",
-        "让",
-        "会",
-        "得",
-        "地",
-        "着",
-        "过",
-        "很",
-        "太",
-        "好",
-        "一些",
-        "有没有",
-        "是不是",
-        "的话",
-        "现在",
-        "已经",
-        "帮",
-        "帮忙",
-        "下",
-        "上",
-        "说",
-        "看",
-        "到",
-        "哪",
-        "哪里",
-        "被",
-        "时",
-        "时候",
-        "吗",
-        "呗",
-        "啦",
-        "以",
-        "及",
-        "等",
-        "从",
-        "为",
-    ]
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ZH_STOP = _word_set(
+    """
+    的 了 吗 呢 啊 呀 吧 嘛 哦 么 是 在 有 我 我们 你 你们 您 他 她 它 这 那 这个 那个 一下 一个 个 把 请问 请
+    可以 能 怎么 怎么样 怎样 如何 什么 啥 咋 怎么办 要 想 就 都 也 还 又 再 和 跟 与 或 对
+    给 让 会 得 地 着 过
+    很 太 好 一些 有没有 是不是 的话 现在 已经 帮 帮忙 下 上 说 看 到 哪 哪里 被 时 时候
+    呗 啦 以 及 等 从 为
+    """
 )
-EN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "you",
-        "your",
-        "we",
-        "our",
-        "us",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "with",
-        "about",
-        "how",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "please",
-        "hi",
-        "hello",
-        "and",
-        "or",
-        "it",
-        "its",
-        "this",
-        "that",
-        "there",
-        "here",
-        "any",
-        "some",
-        "get",
-        "got",
-        "have",
-        "has",
-        "had",
-        "want",
-        "need",
-        "just",
-        "so",
-        "if",
-        "then",
-        "than",
-        "also",
-        "too",
-        "very",
-        "let",
-        "into",
-        "out",
-        "not",
-        "no",
-        "as",
-        "by",
-        "up",
-    ]
+EN_STOP = _word_set(
+    """
+    a an the i me my mine you your we our us is are was were be been am do does did can could would should
+    will to of in on at for from with about how what when where which who why please hi hello and or it its
+    this that there here any some get got have has had want need just so if then than also too very let
+    into out not no as by up
+    """
 )
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -356,7 +201,7 @@ def _bigrams(word: str) -> set[str]:
 
 
 class Vocabulary:
-    """The index's distinct terms with a bigram → terms table, for the nearest known term of a misspelt one."""
+    """The index's distinct terms and a bigram → terms table: the nearest known terms of a misspelt one."""
 
     def __init__(self, vocabulary: Iterable[str]):
         self.terms = frozenset(t for t in vocabulary if not t.startswith(SYNONYM_PREFIX))
