@@ -211,7 +211,7 @@ class Vocabulary:
                 self.by_bigram[gram].append(term)
 
     def nearest(self, word: str, *, limit: int = 2) -> list[str]:
-        """Known terms sharing most bigrams with `word` (Dice ≥ 0.5 for Chinese, ≥ 0.6 for Latin letters;
+        """Known terms sharing most bigrams with `word` (Dice ≥ 0.5;
         single characters never: too vague)."""
         if word in self.terms or len(word) < 2:
             return []
@@ -220,7 +220,7 @@ class Vocabulary:
         for gram in grams:
             for term in self.by_bigram.get(gram, ()):
                 counts[term] += 1
-        threshold = 0.6 if word.isascii() else 0.5
+        threshold = 0.5
         scored = []
         for term, shared in counts.items():
             dice = 2 * shared / (len(grams) + len(_bigrams(term)))
