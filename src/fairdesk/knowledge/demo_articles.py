@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (article texts: one Markdown paragraph per line)
 """The demo business's help articles (a safe-and-lock repair network), in Chinese and English.
 
 What to do now, how to look after a lock or a safe, what things cost, how to change or leave a plan, how to
