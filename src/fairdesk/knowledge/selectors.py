@@ -248,6 +248,7 @@ class BotArticle:
 
     id: int
     slug: str
+    topic: str
     questions: tuple[str, ...]
     text: str
     text_en: str
@@ -273,7 +274,9 @@ def bot_articles() -> list[BotArticle]:
         latest[(version.article_id, version.language)] = version
     articles: dict[int, dict] = {}
     for (article_id, language), version in sorted(latest.items()):
-        row = articles.setdefault(article_id, {"slug": version.article.slug, "zh": None, "en": None})
+        row = articles.setdefault(
+            article_id, {"slug": version.article.slug, "topic": version.article.topic, "zh": None, "en": None}
+        )
         row["zh" if language == Language.ZH else "en"] = version
     result = []
     for article_id, row in sorted(articles.items()):
@@ -284,6 +287,7 @@ def bot_articles() -> list[BotArticle]:
             BotArticle(
                 id=article_id,
                 slug=row["slug"],
+                topic=row["topic"],
                 questions=questions,
                 text=_summary(first.body),
                 text_en=_summary(en.body) if en is not None else "",
@@ -297,6 +301,10 @@ def bot_articles_version() -> Hashable:
         n=Count("id"), top=Max("id"), reviewed=Max("reviewed_at")
     )
     return ("kb", agg["n"], agg["top"], agg["reviewed"])
+
+
+def article_ids(slugs) -> list[int]:
+    return sorted(Article.objects.filter(slug__in=list(slugs)).values_list("pk", flat=True))
 
 
 def article_title(slug: str, *, language: str) -> str | None:

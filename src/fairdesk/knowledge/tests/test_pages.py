@@ -72,3 +72,11 @@ def test_suggestions_fragment(client, demo_articles):
     html = client.get("/help/suggest/", {"q": "我的钥匙断在锁里了"}).content.decode()
     assert 'data-testid="kb-suggestions"' in html and "/help/broken-key/" in html
     assert client.get("/help/suggest/", {"q": "a"}).content.decode().strip() == ""
+
+
+def test_complaint_form_suggests_articles_without_hiding_submit(client, demo_articles):
+    html = client.get("/complaints/new/").content.decode()
+    textarea = html.split('id="complaint-text"')[1].split(">")[0]
+    assert 'hx-get="/help/suggest/"' in textarea
+    # The suggestions come after the submit button: they never cover or push it away.
+    assert html.index('data-testid="complaint-submit"') < html.index('id="complaint-kb-suggest"')
