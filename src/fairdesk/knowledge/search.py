@@ -61,7 +61,7 @@ ZH_STOP = _word_set(
     的 了 吗 呢 啊 呀 吧 嘛 哦 么 是 在 有 我 我们 你 你们 您 他 她 它 这 那 这个 那个 一下 一个 个 把 请问 请
     可以 能 怎么 怎么样 怎样 如何 什么 啥 咋 怎么办 要 想 就 都 也 还 又 再 和 跟 与 或 对
     给 让 会 得 地 着 过
-    很 太 好 一些 有没有 是不是 的话 现在 已经 帮 帮忙 下 上 说 看 到 哪 哪里 被 时 时候
+    很 太 好 一些 有没有 是不是 的话 现在 已经 帮 帮忙 下 上 说 看 到 哪 哪里 被 时 时候 你好 您好 急
     呗 啦 以 及 等 从 为
     """
 )
@@ -200,15 +200,37 @@ def _bigrams(word: str) -> set[str]:
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
-class Vocabulary:
-    """The index's distinct terms and a bigram → terms table: the nearest known terms of a misspelt one."""
+# A term found in more than this share of a language's articles does not choose candidates by itself (it
+# still counts in the ranking): "钥匙" or "lock" would otherwise make every query rank most of the index.
+COMMON_SHARE = 0.08
+SELECTIVE_FROM = 500  # below this many articles every term chooses (ranking them all is cheap)
 
-    def __init__(self, vocabulary: Iterable[str]):
-        self.terms = frozenset(t for t in vocabulary if not t.startswith(SYNONYM_PREFIX))
+
+class Vocabulary:
+    """The index's terms with their document frequencies, and a bigram → terms table for the nearest known
+    terms of a misspelt one."""
+
+    def __init__(self, document_frequency: dict[str, int], documents: int = 0):
+        self.df = document_frequency
+        self.documents = documents
+        self.terms = frozenset(t for t in document_frequency if not t.startswith(SYNONYM_PREFIX))
         self.by_bigram: dict[str, list[str]] = defaultdict(list)
         for term in self.terms:
             for gram in _bigrams(term):
                 self.by_bigram[gram].append(term)
+
+    def selective(self, terms: list[str]) -> list[str]:
+        """The terms that choose the candidates: all of them in a small index; in a large one the known
+        terms in at most COMMON_SHARE of the articles (else the rarest known one)."""
+        if self.documents < SELECTIVE_FROM:
+            return terms
+        known = sorted((t for t in terms if self.df.get(t)), key=lambda t: self.df[t])
+        limit = COMMON_SHARE * self.documents
+        return [t for t in known if self.df[t] <= limit] or known[:1]
+
+    def candidates(self, terms: list[str]) -> int:
+        """At most how many articles hold one of the terms."""
+        return sum(self.df.get(t, 0) for t in terms)
 
     def nearest(self, word: str, *, limit: int = 2) -> list[str]:
         """Known terms sharing most bigrams with `word` (Dice ≥ 0.5;

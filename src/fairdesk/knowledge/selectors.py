@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -64,12 +66,13 @@ def article_search(query: str, *, language: str, limit: int = 10) -> SearchResul
     terms = search.query_terms(query)
     if not terms:
         return SearchResult(hits=[], terms=0, fuzzy=False)
-    ranked = _ranked(terms, language, limit)
+    known = vocabulary(language)
+    ranked = _search(terms, known, language, limit)
     fuzzy = False
     if not ranked:
-        corrected = search.fuzzy_terms(query, vocabulary(language))
+        corrected = search.fuzzy_terms(query, known)
         if corrected:
-            ranked = _ranked(corrected, language, limit)
+            ranked = _search(corrected, known, language, limit)
             fuzzy = bool(ranked)
             terms_for_snippet = corrected
     if not fuzzy:
@@ -92,24 +95,84 @@ def article_search(query: str, *, language: str, limit: int = 10) -> SearchResul
     return SearchResult(hits=hits, terms=len(terms), fuzzy=fuzzy)
 
 
-def _ranked(terms: list[str], language: str, limit: int) -> list[tuple[int, float]]:
+# When the choosing terms could bring more candidates than this, the titles are searched first (ranking
+# reads each candidate's whole document; the title outranks the body anyway).
+TITLE_FIRST_FROM = 1500
+TITLE_CANDIDATES = 60  # how many of the best title matches are ranked on their whole document
+
+
+def _search(terms: list[str], known: search.Vocabulary, language: str, limit: int) -> list[tuple[int, float]]:
+    choosing = known.selective(terms)
+    if not choosing:
+        return []
+    if known.candidates(choosing) > TITLE_FIRST_FROM:
+        ranked = _ranked(terms, choosing, language, limit, titles_only=True)
+        if len(ranked) >= limit:
+            return ranked
+    return _ranked(terms, choosing, language, limit)
+
+
+def _ranked(
+    terms: list[str], choosing: list[str], language: str, limit: int, *, titles_only: bool = False
+) -> list[tuple[int, float]]:
+    """(entry id, score) best first: the entries holding any of the `choosing` terms (in their title only
+    with `titles_only`), ranked by all `terms` (title weighted over body)."""
     if connection.vendor == "postgresql":
-        query = " | ".join("'" + term.replace("'", "") + "'" for term in terms)
-        sql = (
-            "SELECT id, ts_rank(document, q) AS rank FROM knowledge_searchentry, to_tsquery('simple', %s) q "
-            "WHERE language = %s AND document @@ q ORDER BY rank DESC, id LIMIT %s"
-        )
-        params = [query, language, limit]
+        rank_query = " | ".join("'" + term.replace("'", "") + "'" for term in terms)
+        choose_query = " | ".join("'" + term.replace("'", "") + "'" for term in choosing)
+        if titles_only:
+            # The best title matches by the small title vector, then the whole document of those only.
+            sql = (
+                "SELECT id, ts_rank(document, r) AS rank FROM ("
+                " SELECT id, document FROM knowledge_searchentry, to_tsquery('simple', %s) tr,"
+                " to_tsquery('simple', %s) c WHERE language = %s AND title_document @@ c"
+                " ORDER BY ts_rank(title_document, tr) DESC, id LIMIT %s"
+                ") best, to_tsquery('simple', %s) r ORDER BY rank DESC, id LIMIT %s"
+            )
+            params = [rank_query, choose_query, language, TITLE_CANDIDATES, rank_query, limit]
+        else:
+            sql = (
+                "SELECT id, ts_rank(document, r) AS rank FROM knowledge_searchentry, "
+                "to_tsquery('simple', %s) r, to_tsquery('simple', %s) c "
+                "WHERE language = %s AND document @@ c ORDER BY rank DESC, id LIMIT %s"
+            )
+            params = [rank_query, choose_query, language, limit]
     else:
-        match = " OR ".join('"' + term.replace('"', "") + '"' for term in terms)
-        sql = (
-            "SELECT e.id, -bm25(knowledge_searchentry_fts, 5.0, 1.0) AS rank FROM knowledge_searchentry_fts "
-            "JOIN knowledge_searchentry e ON e.id = knowledge_searchentry_fts.rowid "
-            "WHERE knowledge_searchentry_fts MATCH %s AND e.language = %s ORDER BY rank DESC, e.id LIMIT %s"
-        )
-        params = [match, language, limit]
+        return _fts5_ranked(terms, choosing, language, limit, titles_only=titles_only)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+
+
+_FTS5 = (
+    "SELECT e.id, -bm25(knowledge_searchentry_fts, 5.0, 1.0) AS rank FROM knowledge_searchentry_fts "
+    "JOIN knowledge_searchentry e ON e.id = knowledge_searchentry_fts.rowid "
+    "WHERE knowledge_searchentry_fts MATCH %s AND e.language = %s {among} ORDER BY rank DESC, e.id LIMIT %s"
+)
+
+
+def _fts5_ranked(
+    terms: list[str], choosing: list[str], language: str, limit: int, *, titles_only: bool
+) -> list[tuple[int, float]]:
+    """SQLite: bm25 ranks by the MATCH expression itself, so the choosing terms find the candidates (in the
+    titles only, first) and all the terms rank them."""
+
+    def either(words: list[str]) -> str:
+        return " OR ".join('"' + word.replace('"', "") + '"' for word in words)
+
+    with connection.cursor() as cursor:
+        if titles_only or choosing != terms:
+            match = f"title_terms : ({either(choosing)})" if titles_only else either(choosing)
+            size = TITLE_CANDIDATES if titles_only else TITLE_FIRST_FROM
+            cursor.execute(_FTS5.format(among=""), [match, language, size])
+            among = [int(pk) for pk, _rank in cursor.fetchall()]
+            if not among:
+                return []
+            marks = ", ".join(["%s"] * len(among))
+            ranked = _FTS5.format(among=f"AND e.id IN ({marks})")
+            cursor.execute(ranked, [either(terms), language, *among, limit])
+        else:
+            cursor.execute(_FTS5.format(among=""), [either(terms), language, limit])
         return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
 
 
@@ -138,7 +201,8 @@ def snippet(plain: str, words: list[str], *, size: int = SNIPPET_CHARS) -> str:
 # ------------------------------------------------------------------------------------------- vocabulary
 
 _vocabulary_lock = threading.Lock()
-_vocabulary_cache: dict[str, tuple[Hashable, search.Vocabulary]] = {}
+_vocabulary_cache: dict[str, tuple[float, Hashable, search.Vocabulary]] = {}
+VOCABULARY_CHECK_SECONDS = 10.0  # how often a process asks whether the index changed
 
 
 def _index_version(language: str) -> Hashable:
@@ -149,20 +213,31 @@ def _index_version(language: str) -> Hashable:
 
 
 def vocabulary(language: str) -> search.Vocabulary:
-    """The index's distinct terms of a language (cached per process while the index is unchanged)."""
-    key = _index_version(language)
+    """The index's terms of a language with their document frequencies (cached per process; whether the
+    index changed is asked at most every VOCABULARY_CHECK_SECONDS, and at once after a write in this
+    process: `vocabulary_forget`)."""
+    now = time.monotonic()
     cached = _vocabulary_cache.get(language)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    if cached is not None and now - cached[0] < VOCABULARY_CHECK_SECONDS:
+        return cached[2]
+    key = _index_version(language)
+    if cached is not None and cached[1] == key:
+        _vocabulary_cache[language] = (now, key, cached[2])
+        return cached[2]
     with _vocabulary_lock:
-        words: set[str] = set()
+        df: Counter[str] = Counter()
+        documents = 0
         rows = SearchEntry.objects.filter(language=language).values_list("title_terms", "body_terms")
         for title_terms, body_terms in rows.iterator(chunk_size=1000):
-            words.update(title_terms.split())
-            words.update(body_terms.split())
-        built = search.Vocabulary(words)
-        _vocabulary_cache[language] = (key, built)
+            df.update(set(title_terms.split()) | set(body_terms.split()))
+            documents += 1
+        built = search.Vocabulary(dict(df), documents)
+        _vocabulary_cache[language] = (now, key, built)
         return built
+
+
+def vocabulary_forget() -> None:
+    _vocabulary_cache.clear()
 
 
 # --------------------------------------------------------------------------------------------- articles

@@ -14,7 +14,7 @@ from fairdesk.accounts import permissions
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.services import event_record
-from fairdesk.knowledge import events, render, search
+from fairdesk.knowledge import events, render, search, selectors
 from fairdesk.knowledge.models import (
     Article,
     ArticleFeedback,
@@ -148,10 +148,18 @@ def _entry_row(version: ArticleVersion) -> SearchEntry:
     )
 
 
+def _vocabulary_changed() -> None:
+    """This process forgets its term statistics now (its own reads see the new rows) and again after the
+    commit (a thread may have read the old ones meanwhile); other processes notice within seconds."""
+    selectors.vocabulary_forget()
+    transaction.on_commit(selectors.vocabulary_forget)
+
+
 def _entry_write(version: ArticleVersion) -> None:
     # Delete then insert (not UPDATE): the FTS5 mirror's triggers and PostgreSQL's generated column follow.
     SearchEntry.objects.filter(article_id=version.article_id, language=version.language).delete()
     _entry_row(version).save()
+    _vocabulary_changed()
 
 
 @transaction.atomic
@@ -169,6 +177,7 @@ def search_index_rebuild(*, batch: int = 500) -> int:
             written += len(rows)
             rows = []
     SearchEntry.objects.bulk_create(rows)
+    _vocabulary_changed()
     return written + len(rows)
 
 

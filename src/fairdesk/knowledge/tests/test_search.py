@@ -131,3 +131,20 @@ def test_each_language_searches_its_own_articles_and_synonym_groups_cross_langua
     assert english and all(hit.title.isascii() for hit in english)  # 保险柜 and "safe" share a group
     chinese = selectors.article_search("lubricant", language="zh-hans").hits
     assert chinese and not any(hit.title.isascii() for hit in chinese)
+
+
+def test_in_a_large_index_rare_terms_choose_and_titles_come_first(demo_articles, monkeypatch):
+    """What a large index does (bench/kb_search.py: 10,000 articles), shown on the demo's 24 by lowering
+    the thresholds: common terms no longer choose candidates, and with many candidates the titles are
+    searched first; the lock-out article still comes first."""
+    monkeypatch.setattr(search, "SELECTIVE_FROM", 10)
+    monkeypatch.setattr(selectors, "TITLE_FIRST_FROM", 5)
+    selectors.vocabulary_forget()
+    known = selectors.vocabulary("zh-hans")
+    terms = search.query_terms("钥匙丢了进不了门")
+    chosen = known.selective(terms)
+    assert "钥匙" not in chosen and chosen  # in most articles: ranks, but does not choose
+    assert slugs("钥匙丢了进不了门")[0] == "locked-out"
+    assert slugs("保险柜打不开")[0] == "safe-will-not-open"
+    assert "refunds" in slugs("refund", "en")
+    selectors.vocabulary_forget()
