@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Max
@@ -77,31 +78,52 @@ def article_search(query: str, *, language: str, limit: int = 10) -> SearchResul
             terms_for_snippet = corrected
     if not fuzzy:
         terms_for_snippet = terms
-    entries = SearchEntry.objects.filter(pk__in=[pk for pk, _score in ranked]).select_related("article")
-    by_pk = {entry.pk: entry for entry in entries}
     surface = _surface_words(query, terms_for_snippet)
     hits = [
         Hit(
-            article_id=by_pk[pk].article_id,
-            slug=by_pk[pk].article.slug,
-            title=by_pk[pk].title,
-            snippet=snippet(by_pk[pk].plain, surface),
-            score=round(score, 6),
-            url=article_url(by_pk[pk].article.slug),
+            article_id=row.article_id,
+            slug=row.slug,
+            title=row.title,
+            snippet=snippet(row.plain, surface),
+            score=round(row.score, 6),
+            url=article_url(row.slug),
         )
-        for pk, score in ranked
-        if pk in by_pk
+        for row in ranked
     ]
     return SearchResult(hits=hits, terms=len(terms), fuzzy=fuzzy)
 
 
 # When the choosing terms could bring more candidates than this, the titles are searched first (ranking
 # reads each candidate's whole document; the title outranks the body anyway).
-TITLE_FIRST_FROM = 1500
-TITLE_CANDIDATES = 60  # how many of the best title matches are ranked on their whole document
+TITLE_FIRST_FROM = 600
+TITLE_CANDIDATES = 40  # how many of the best title matches are ranked on their whole document
 
 
-def _search(terms: list[str], known: search.Vocabulary, language: str, limit: int) -> list[tuple[int, float]]:
+class Ranked(NamedTuple):
+    entry_id: int
+    score: float
+    article_id: int
+    slug: str
+    title: str
+    plain: str
+
+
+# The ranked entries with what a hit shows, in one query.
+_ROWS = (
+    "SELECT r.id, r.rank, e.article_id, a.slug, e.title, e.plain FROM ({ranked}) r "
+    "JOIN knowledge_searchentry e ON e.id = r.id JOIN knowledge_article a ON a.id = e.article_id "
+    "ORDER BY r.rank DESC, r.id"
+)
+
+
+def _rows(cursor, sql: str, params: list) -> list[Ranked]:
+    cursor.execute(_ROWS.format(ranked=sql), params)
+    return [
+        Ranked(int(i), float(rank), int(a), slug, title, text) for i, rank, a, slug, title, text in cursor
+    ]
+
+
+def _search(terms: list[str], known: search.Vocabulary, language: str, limit: int) -> list[Ranked]:
     choosing = known.selective(terms)
     if not choosing:
         return []
@@ -114,7 +136,7 @@ def _search(terms: list[str], known: search.Vocabulary, language: str, limit: in
 
 def _ranked(
     terms: list[str], choosing: list[str], language: str, limit: int, *, titles_only: bool = False
-) -> list[tuple[int, float]]:
+) -> list[Ranked]:
     """(entry id, score) best first: the entries holding any of the `choosing` terms (in their title only
     with `titles_only`), ranked by all `terms` (title weighted over body)."""
     if connection.vendor == "postgresql":
@@ -140,8 +162,7 @@ def _ranked(
     else:
         return _fts5_ranked(terms, choosing, language, limit, titles_only=titles_only)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+        return _rows(cursor, sql, params)
 
 
 _FTS5 = (
@@ -153,7 +174,7 @@ _FTS5 = (
 
 def _fts5_ranked(
     terms: list[str], choosing: list[str], language: str, limit: int, *, titles_only: bool
-) -> list[tuple[int, float]]:
+) -> list[Ranked]:
     """SQLite: bm25 ranks by the MATCH expression itself, so the choosing terms find the candidates (in the
     titles only, first) and all the terms rank them."""
 
@@ -170,10 +191,8 @@ def _fts5_ranked(
                 return []
             marks = ", ".join(["%s"] * len(among))
             ranked = _FTS5.format(among=f"AND e.id IN ({marks})")
-            cursor.execute(ranked, [either(terms), language, *among, limit])
-        else:
-            cursor.execute(_FTS5.format(among=""), [either(terms), language, limit])
-        return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+            return _rows(cursor, ranked, [either(terms), language, *among, limit])
+        return _rows(cursor, _FTS5.format(among=""), [either(terms), language, limit])
 
 
 def _surface_words(query: str, terms: list[str]) -> list[str]:
