@@ -203,6 +203,7 @@ def _bigrams(word: str) -> set[str]:
 # A term found in more than this share of a language's articles does not choose candidates by itself (it
 # still counts in the ranking): "钥匙" or "lock" would otherwise make every query rank most of the index.
 COMMON_SHARE = 0.08
+SYNONYM_SHARE = 0.3
 SELECTIVE_FROM = 500  # below this many articles every term chooses (ranking them all is cheap)
 
 
@@ -221,12 +222,16 @@ class Vocabulary:
 
     def selective(self, terms: list[str]) -> list[str]:
         """The terms that choose the candidates: all of them in a small index; in a large one the known
-        terms in at most COMMON_SHARE of the articles (else the rarest known one)."""
+        terms in at most COMMON_SHARE of the articles and the synonym groups' terms in at most
+        SYNONYM_SHARE (a group names what the customer means: 钥匙锁在屋里 is a lock-out), else the rarest
+        known one."""
         if self.documents < SELECTIVE_FROM:
             return terms
         known = sorted((t for t in terms if self.df.get(t)), key=lambda t: self.df[t])
         limit = COMMON_SHARE * self.documents
-        return [t for t in known if self.df[t] <= limit] or known[:1]
+        group_limit = SYNONYM_SHARE * self.documents
+        chosen = [t for t in known if self.df[t] <= (group_limit if t.startswith(SYNONYM_PREFIX) else limit)]
+        return chosen or known[:1]
 
     def candidates(self, terms: list[str]) -> int:
         """At most how many articles hold one of the terms."""

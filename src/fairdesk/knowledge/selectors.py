@@ -97,6 +97,8 @@ def article_search(query: str, *, language: str, limit: int = 10) -> SearchResul
 # reads each candidate's whole document; the title outranks the body anyway).
 TITLE_FIRST_FROM = 600
 TITLE_CANDIDATES = 40  # how many of the best title matches are ranked on their whole document
+SYNONYM_BOOST = 0.5  # PostgreSQL: a synonym group's term counts 1.5 times a word
+NO_GROUP = search.SYNONYM_PREFIX + "none"  # a term never indexed (no such group)
 
 
 class Ranked(NamedTuple):
@@ -140,25 +142,34 @@ def _ranked(
     """(entry id, score) best first: the entries holding any of the `choosing` terms (in their title only
     with `titles_only`), ranked by all `terms` (title weighted over body)."""
     if connection.vendor == "postgresql":
-        rank_query = " | ".join("'" + term.replace("'", "") + "'" for term in terms)
-        choose_query = " | ".join("'" + term.replace("'", "") + "'" for term in choosing)
+
+        def either(words: list[str]) -> str:
+            return " | ".join("'" + word.replace("'", "") + "'" for word in words)
+
+        rank_query, choose_query = either(terms), either(choosing)
+        # What the customer means (a synonym group) counts again on top of the words.
+        groups = either([t for t in terms if t.startswith(search.SYNONYM_PREFIX)] or [NO_GROUP])
         if titles_only:
             # The best title matches by the small title vector, then the whole document of those only.
             sql = (
-                "SELECT id, ts_rank(document, r) AS rank FROM ("
-                " SELECT id, document FROM knowledge_searchentry, to_tsquery('simple', %s) tr,"
-                " to_tsquery('simple', %s) c WHERE language = %s AND title_document @@ c"
-                " ORDER BY ts_rank(title_document, tr) DESC, id LIMIT %s"
-                ") best, to_tsquery('simple', %s) r ORDER BY rank DESC, id LIMIT %s"
+                "SELECT id, ts_rank(document, r) + %s * ts_rank(document, g) AS rank FROM ("
+                " SELECT id, document FROM knowledge_searchentry, to_tsquery('simple', %s) r,"
+                " to_tsquery('simple', %s) c, to_tsquery('simple', %s) g"
+                " WHERE language = %s AND title_document @@ c"
+                " ORDER BY ts_rank(title_document, r) + %s * ts_rank(title_document, g) DESC, id LIMIT %s"
+                ") best, to_tsquery('simple', %s) r, to_tsquery('simple', %s) g"
+                " ORDER BY rank DESC, id LIMIT %s"
             )
-            params = [rank_query, choose_query, language, TITLE_CANDIDATES, rank_query, limit]
+            params = [SYNONYM_BOOST, rank_query, choose_query, groups, language, SYNONYM_BOOST]
+            params += [TITLE_CANDIDATES, rank_query, groups, limit]
         else:
             sql = (
-                "SELECT id, ts_rank(document, r) AS rank FROM knowledge_searchentry, "
-                "to_tsquery('simple', %s) r, to_tsquery('simple', %s) c "
+                "SELECT id, ts_rank(document, r) + %s * ts_rank(document, g) AS rank "
+                "FROM knowledge_searchentry, "
+                "to_tsquery('simple', %s) r, to_tsquery('simple', %s) c, to_tsquery('simple', %s) g "
                 "WHERE language = %s AND document @@ c ORDER BY rank DESC, id LIMIT %s"
             )
-            params = [rank_query, choose_query, language, limit]
+            params = [SYNONYM_BOOST, rank_query, choose_query, groups, language, limit]
     else:
         return _fts5_ranked(terms, choosing, language, limit, titles_only=titles_only)
     with connection.cursor() as cursor:
