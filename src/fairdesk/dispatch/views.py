@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import escape
 from urllib.parse import urlencode
 
@@ -226,11 +227,25 @@ def _timeline_svg(rows, day_start) -> str:
     return "".join(parts)
 
 
-def _map_svg(technicians, visits, urgent) -> str:
-    """Technicians (blue), planned visits (green) and open emergencies (orange) around a station, to scale."""
-    points = [(t.lat, t.lng, "tech", t.user.name) for t in technicians]
-    points += [(p.booking.division.lat, p.booking.division.lng, "visit", p.booking.reference) for p in visits]
-    points += [(u.division.lat, u.division.lng, "urgent", u.reference) for u in urgent]
+def _map_points(technicians, visits, urgent) -> list[tuple]:
+    """(lat, lng, kind, label, approximate): technicians, planned visits and open emergencies at their stored
+    points (a visit or emergency without one at its division's centre, approximate)."""
+    points = [(t.lat, t.lng, "tech", t.user.name, False) for t in technicians]
+    points += [(*p.booking.point, "visit", p.booking.reference, p.booking.approximate) for p in visits]
+    points += [(*u.point, "urgent", u.reference, u.approximate) for u in urgent]
+    return [p for p in points if p[0] is not None]
+
+
+def _map_json(points) -> str:
+    return json.dumps(
+        [{"lat": p[0], "lng": p[1], "kind": p[2], "label": p[3], "approximate": p[4]} for p in points],
+        ensure_ascii=False,
+    )
+
+
+def _map_svg(points) -> str:
+    """Technicians (blue), planned visits (green) and open emergencies (orange) around a station, to scale:
+    the map without JavaScript (board_map.js puts a Leaflet map with tiles in its place)."""
     points = [p for p in points if p[0] is not None]
     if not points:
         return ""
@@ -240,7 +255,7 @@ def _map_svg(technicians, visits, urgent) -> str:
     size = 320
     scale = size / max(north - south, east - west)
     parts = [f'<svg class="board-map" viewBox="0 0 {size} {size}" role="img" aria-label="map">']
-    for n, (lat, lng, kind, label) in enumerate(points):
+    for n, (lat, lng, kind, label, _approximate) in enumerate(points):
         x, y = (lng - west) * scale, (north - lat) * scale
         jitter = (n % 5) * 2  # visits in one district share its centre
         parts.append(
@@ -273,17 +288,20 @@ def board(request):
         technicians, selectors.technician_status_labels(technicians=technicians).values(), strict=True
     ):
         tech.status_label = label  # "已接单，待出发" rather than "空闲" for one with a job
+    map_points = _map_points(
+        [t for t, _p in rows],
+        [p for _t, plans in rows for p in plans],
+        [u for u in selectors.urgent_waiting() if station and u.station_id == station.pk],
+    )
     context = {
         "stations": stations,
         "station": station,
         "day": day,
         "rows": rows,
         "timeline": _timeline_svg(rows, day_start) if rows else "",
-        "map": _map_svg(
-            [t for t, _p in rows],
-            [p for _t, plans in rows for p in plans],
-            [u for u in selectors.urgent_waiting() if station and u.station_id == station.pk],
-        ),
+        "map": _map_svg(map_points),
+        "map_points": _map_json(map_points),
+        "tiles": pin_map(point=None),
         "urgent": selectors.urgent_waiting()[:30],
         "technicians": technicians,
         "summary": request.GET.get("planned"),
