@@ -31,7 +31,7 @@ def test_the_dispatcher_overrides_and_plans(browser, live_site, tmp_path):
     page.get_by_role("button", name="规划这一天的路线").click()
     page.get_by_test_id("planned").wait_for()
     assert page.locator("svg.timeline-svg").count() == 1
-    # the map is a real one (Leaflet over the configured tiles), its points where the visits and emergencies are
+    # the map is a real one (Leaflet over the configured tiles): points where visits and emergencies are
     page.locator("[data-board-map][data-ready]").wait_for()
     assert page.get_by_test_id("board-leaflet").is_visible()
     assert page.locator(".board-leaflet path.leaflet-interactive").count() >= 1
