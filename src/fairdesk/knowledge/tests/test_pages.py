@@ -83,8 +83,8 @@ def test_complaint_form_suggests_articles_without_hiding_submit(client, demo_art
 
 
 def test_support_chat_suggests_articles_without_hiding_send_or_human(client, demo_articles):
-    from fairdesk.accounts.sessions import VERIFIED_PHONE_SESSION_KEY
     from fairdesk.accounts.services import customer_get_or_create
+    from fairdesk.accounts.sessions import VERIFIED_PHONE_SESSION_KEY
 
     customer = customer_get_or_create(phone="13800000066")
     session = client.session
