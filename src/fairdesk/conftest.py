@@ -56,6 +56,7 @@ def live_site(sms_gateway, payment_sandbox):
         "FAIRDESK_SMS_BACKEND": "webhook",
         "FAIRDESK_SMS_WEBHOOK_URL": sms_gateway.url,
         "FAIRDESK_QUIET_HOURS": "off",
+        "FAIRDESK_STATUS_POLL_SECONDS": "1",  # the emergency page's own updates, seen without waiting 15 s
         "FAIRDESK_PAYMENT_SANDBOX_URL": payment_sandbox.url,
     }
     # uvicorn on fairdesk.asgi, as `make run` serves: pages and the live channel's WebSocket.

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fairdesk.dispatch",
     "fairdesk.plans",
     "fairdesk.knowledge",
+    "fairdesk.courses",
     "fairdesk.support",
     "fairdesk.complaints",
     "fairdesk.transparency",
@@ -260,6 +261,8 @@ FAIRDESK_MINUTES_PER_VISIT = env_int("FAIRDESK_MINUTES_PER_VISIT", 60)
 # Reminders before a visit, in hours; quiet hours (local time) hold non-urgent SMS.
 FAIRDESK_REMINDER_HOURS = [int(h) for h in env_list("FAIRDESK_REMINDER_HOURS", ["24", "2"])]
 FAIRDESK_QUIET_HOURS = env_str("FAIRDESK_QUIET_HOURS", "22:00-08:00")  # or "off"
+# How often an open emergency's status page asks for news (seconds; the page never reloads itself).
+FAIRDESK_STATUS_POLL_SECONDS = env_int("FAIRDESK_STATUS_POLL_SECONDS", 15)
 FAIRDESK_NOTIFY_MAX_ATTEMPTS = env_int("FAIRDESK_NOTIFY_MAX_ATTEMPTS", 6)
 FAIRDESK_NOTIFY_LEASE_SECONDS = env_int("FAIRDESK_NOTIFY_LEASE_SECONDS", 60)
 FAIRDESK_NOTIFY_BATCH = env_int("FAIRDESK_NOTIFY_BATCH", 200)

@@ -41,6 +41,9 @@ READ_JOBS = frozenset({Role.DISPATCHER, Role.MANAGER, Role.AUDITOR})
 TECHNICIAN = frozenset({Role.TECHNICIAN})
 MANAGE = frozenset({Role.MANAGER})
 AUDIT = frozenset({Role.AUDITOR, Role.MANAGER})
+# Opening records (开锁登记): identity and proof of residence. Read by auditors and managers; written only by
+# the technician on the job; nobody edits them.
+READ_OPENING_RECORDS = frozenset({Role.AUDITOR, Role.MANAGER})
 
 STAFF_LOGIN_URL = "/staff/login/"
 
@@ -158,6 +161,12 @@ def may_act_on_job(user, technician_user_id: int) -> bool:
 
 def may_read_job(user, technician_user_id: int) -> bool:
     return may_work_job(user, technician_user_id) or has(user, READ_JOBS)
+
+
+def may_read_opening_record(user, recorded_by_id: int) -> bool:
+    """An opening record (and its proof photo): the technician who wrote it, auditors and managers; not
+    dispatchers, who need the job, not the customer's papers."""
+    return may_work_job(user, recorded_by_id) or has(user, READ_OPENING_RECORDS)
 
 
 # ------------------------------------------------------------------------------------------- back office

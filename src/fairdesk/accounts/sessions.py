@@ -8,6 +8,7 @@ from fairdesk.accounts.permissions import customer_phone_allowed, staff_role
 from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.accounts.selectors import user_by_phone
 from fairdesk.accounts.services import customer_get_or_create
+from fairdesk.core.errors import DomainError
 
 VERIFIED_PHONE_SESSION_KEY = "verified_phone"
 
@@ -55,3 +56,25 @@ def verify_session(request, phone: str, code: str) -> str:
     if verified_phone(request) == e164 and session_customer(request) is not None:
         return e164
     return session_sign_in(request, e164, code)
+
+
+def session_resume(request, phone: str) -> None:
+    """Sign this session in as `phone` without a new code, for a request that has just proved it holds the
+    code another request of the same person used (a double tap of one form: the first tap's new session
+    cookie may never have reached the browser). Only the booking page calls it, after matching that proof."""
+    request.session.cycle_key()
+    request.session[VERIFIED_PHONE_SESSION_KEY] = phone
+
+
+def page_code_send(request) -> tuple[dict, int]:
+    """A sign-in form's "获取验证码" without JavaScript (a real submit with `action=send_code`): send the code
+    to the typed phone and return what the re-shown form says (`code_sent` or `code_error`, the phone kept)
+    and the status to show it with. With JavaScript the same button answers in place (bookings:send_code)."""
+    phone = request.POST.get("phone", "")
+    try:
+        verification.phone_code_send(
+            phone=phone, client_ip=request.META.get("REMOTE_ADDR"), language=request.LANGUAGE_CODE
+        )
+    except DomainError as exc:
+        return {"phone_input": phone, "code_error": str(exc.message)}, exc.status
+    return {"phone_input": phone, "code_sent": True}, 200

@@ -15,8 +15,9 @@ class ServiceTypeAdmin(AuditedAdmin):
         "emergency",
         "price_estimate_fen",
         "is_active",
+        "requires_opening_record",
     )
-    list_filter = ("emergency", "is_active", "skill")
+    list_filter = ("emergency", "is_active", "skill", "requires_opening_record")
 
 
 @admin.register(StationSchedule)

@@ -41,3 +41,27 @@ def learning_links(*, service_type_code: str, language: str) -> list[LearningLin
         except Exception:  # a broken source never breaks a booking
             log.exception("learning source %s failed", name)
     return sorted(links, key=lambda link: link.kind != "article")
+
+
+# Short links for SMS: the app that serves `/l/<code>` registers how a page of this site gets one, so a link
+# whose source gave no `short_path` (an article) still fits an SMS. Called from messages, inside the
+# booking's transaction (it may write the new short link).
+Linker = Callable[[str], str]
+_linkers: dict[str, Linker] = {}
+
+
+def short_linker_register(name: str, fn: Linker) -> None:
+    _linkers[name] = fn
+
+
+def short_path(path: str) -> str:
+    """The short path (e.g. "/l/K3F9") of a page of this site, or the page's own path when no linker can."""
+    for name, fn in sorted(_linkers.items()):
+        try:
+            found = fn(path)
+        except Exception:  # a broken linker never breaks a booking's messages
+            log.exception("short linker %s failed", name)
+            continue
+        if found:
+            return found
+    return path

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fairdesk.bookings.learning import learning_links, short_path
 from fairdesk.bookings.models import Booking
 from fairdesk.core import clock
 from fairdesk.notify import services as notify
@@ -55,6 +56,28 @@ def _flush(booking: Booking) -> None:
         notify.messages_schedule_many(pending)
 
 
+def _learning(booking: Booking) -> str:
+    """The "了解更多：<title> <short link>" suffix naming the first article and course of the booked service
+    (registered through bookings.learning; "" when none): SMS gets a short link, push and email the same."""
+    links = learning_links(service_type_code=booking.service_type.code, language=booking.customer.language)
+    picked = []
+    for kind in ("article", "course"):
+        link = next((x for x in links if x.kind == kind), None)
+        if link is not None:
+            url = settings.FAIRDESK_SITE_URL + (link.short_path or short_path(link.path))
+            picked.append(f"{link.title} {url}")
+    if not picked:
+        return ""
+    return _("了解更多：%(links)s") % {"links": "；".join(picked)}
+
+
+def _with_learning(booking: Booking, text: str) -> str:
+    extra = getattr(booking, "_learning_text", None)
+    if extra is None:  # once per booking change, not once per message
+        extra = booking._learning_text = _learning(booking)
+    return f"{text} {extra}" if extra else text
+
+
 def _schedule_reminders(booking: Booking) -> None:
     now = clock.now()
     for hours in settings.FAIRDESK_REMINDER_HOURS:
@@ -64,7 +87,7 @@ def _schedule_reminders(booking: Booking) -> None:
         text = _(
             "【fairdesk】提醒：%(service)s 将于 %(when)s 上门，预约号 %(ref)s。改期或取消请打开“我的预约”。"
         ) % {"service": booking.service_type.display_name, "when": _when(booking), "ref": booking.reference}
-        _send(booking, f"reminder_{hours}h", text, due_at=due)
+        _send(booking, f"reminder_{hours}h", _with_learning(booking, text), due_at=due)
 
 
 def booking_confirmed(booking: Booking) -> None:
@@ -78,7 +101,7 @@ def booking_confirmed(booking: Booking) -> None:
             "hotline": booking.station.hotline,
             "ref": booking.reference,
         }
-        _send(booking, "booking_confirmed", text)
+        _send(booking, "booking_confirmed", _with_learning(booking, text))
         _schedule_reminders(booking)
     _flush(booking)
 

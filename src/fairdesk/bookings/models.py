@@ -24,6 +24,9 @@ class ServiceType(models.Model):
     emergency = models.BooleanField(_("紧急服务"), default=False)
     price_estimate_fen = models.PositiveIntegerField(_("参考价（分）"))
     is_active = models.BooleanField(_("可预约"), default=True)
+    # Opening a lock or a safe for someone: the technician records who the customer is (开锁登记) before
+    # the job can be marked done (dispatch.OpeningRecord).
+    requires_opening_record = models.BooleanField(_("需要开锁登记"), default=False)
 
     class Meta:
         verbose_name = _("服务类型")

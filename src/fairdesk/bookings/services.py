@@ -352,6 +352,9 @@ def booking_reschedule(*, reference: str, slot_id: int, actor: User) -> Booking:
     return booking
 
 
+# Opening a lock or a safe for someone needs the opening record (开锁登记) before the job is done.
+OPENING_SERVICE_TYPES = frozenset({"lockout-emergency", "safe-opening"})
+
 DEMO_SERVICE_TYPES = [
     # code, 名称, English, minutes, skill, emergency, estimate (fen)
     ("lockout-emergency", "紧急开锁", "Emergency lock-out opening", 45, "locks", True, 15000),
@@ -376,6 +379,7 @@ def service_types_load_demo() -> int:
                 "skill": skill,
                 "emergency": emergency,
                 "price_estimate_fen": fen,
+                "requires_opening_record": code in OPENING_SERVICE_TYPES,
             },
         )
         created += was_created

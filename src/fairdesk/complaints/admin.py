@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fairdesk.accounts import permissions
 from fairdesk.complaints.models import Complaint, ComplaintMessage, WorkdayOverride
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
 
 
-class ComplaintMessageInline(admin.TabularInline):
+class ComplaintMessageInline(LabelledTabularInline):
     model = ComplaintMessage
     extra = 0
     can_delete = False

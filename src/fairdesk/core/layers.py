@@ -23,6 +23,7 @@ APPS = (
     "bookings",
     "dispatch",
     "knowledge",
+    "courses",
     "support",
     "complaints",
     "transparency",

@@ -39,6 +39,8 @@ SCHEDULE: dict[str, Schedule] = {
     "complaints.escalate": Schedule(60, FAST),
     # After 20:00 local time, plan tomorrow's routes once for every station (PyVRP: seconds of CPU).
     "dispatch.nightly_plan": Schedule(60, SLOW),
+    # Opening records (开锁登记) past their province's retention period are deleted with their photos.
+    "dispatch.opening_records_purge": Schedule(3600, SLOW),
     # Refunds the payment provider could not take yet (each call may wait on the provider).
     "plans.refunds": Schedule(30, SLOW),
     # Renewal notices 7 days ahead, then renewals at the period end (charges at the provider).
@@ -49,6 +51,9 @@ SCHEDULE: dict[str, Schedule] = {
     # Booking slots made ahead for each station's days_ahead (reading a day never creates them; one query
     # when none is due).
     "bookings.slots_ahead": Schedule(60, SLOW),
+    # Demo only (FAIRDESK_TEST_CLOCK): the demo technicians' shifts follow the demo clock, so that a jump of
+    # the clock still leaves bookable slots.
+    "dispatch.demo_shifts_ahead": Schedule(60, SLOW),
     # Chains whose worker died are restarted (`manage.py worker` also does this itself; with RQ workers only
     # this job does): the scheduler watches the sending lanes.
     "core.revive_stale_chains": Schedule(5, FAST),

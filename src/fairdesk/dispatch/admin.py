@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
-from fairdesk.dispatch.models import Job, Shift, Technician
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
+from fairdesk.dispatch.models import Job, OpeningRecord, ProvinceOpeningRule, Shift, Technician
 from fairdesk.dispatch.services import slots_recount
 
 
-class ShiftInline(admin.TabularInline):
+class ShiftInline(LabelledTabularInline):
     model = Shift
     extra = 1
 
@@ -27,3 +30,23 @@ class TechnicianAdmin(AuditedAdmin):
 class JobAdmin(ReadOnlyAdmin):
     list_display = ("urgent", "technician", "status", "eta_minutes", "promised_at", "arrived_at")
     list_filter = ("status",)
+
+
+@admin.register(ProvinceOpeningRule)
+class ProvinceOpeningRuleAdmin(AuditedAdmin):
+    list_display = ("province_code", "witness_required", "retention_days")
+
+
+@admin.register(OpeningRecord)
+class OpeningRecordAdmin(ReadOnlyAdmin):
+    """Read only for everyone (auditors read; nobody adds, changes or deletes: the purge deletes). The photo
+    is shown only through its checked view, never as a /media/ link."""
+
+    list_display = ("created_at", "station", "document_type", "document_last4", "recorded_by", "keep_until")
+    list_filter = ("document_type", "province_code")
+    exclude = ("proof_photo",)
+    readonly_fields = ("photo_link",)
+
+    @admin.display(description=_("证明照片"))
+    def photo_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("opening_photo", args=[obj.pk]), _("查看照片"))

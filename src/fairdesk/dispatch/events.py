@@ -206,3 +206,37 @@ STATION_PLANNED = declare(
 )
 JOB_STEPS = {"en_route": JOB_EN_ROUTE, "on_site": JOB_ON_SITE, "done": JOB_DONE}
 VISIT_STEPS = {"en_route": VISIT_EN_ROUTE, "on_site": VISIT_ON_SITE, "done": VISIT_DONE}
+
+# Opening records (开锁登记): that one was written and when it was purged. Never the document's digits, a
+# name or a phone: the record (and its photo) is deleted after keep_until, these events stay.
+_OPENING = {
+    "record": "int",
+    "job": "int?",
+    "visit": "int?",
+    "station": "int",
+    "province": "code",
+    "document_type": "code",
+    "witness": "bool",
+    "created_at": "datetime",
+    "keep_until": "datetime",
+}
+OPENING_RECORD_CREATED = declare(
+    "opening_record.created",
+    app="dispatch",
+    description=(
+        "A technician wrote the opening record (开锁登记) of an opening job or visit: the document type code,"
+        " whether a witness signed, the station and its province, and until when the record is kept."
+    ),
+    payload=_OPENING,
+    label=_("已完成开锁登记"),
+)
+OPENING_RECORD_PURGED = declare(
+    "opening_record.purged",
+    app="dispatch",
+    description=(
+        "An opening record and its proof photo were deleted after their retention period (keep_until);"
+        " this event is what remains of it."
+    ),
+    payload={**_OPENING, "purged_at": "datetime"},
+    label=_("开锁登记已按期删除"),
+)

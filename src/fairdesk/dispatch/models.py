@@ -3,7 +3,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.bookings.models import reference_validator
@@ -46,6 +49,10 @@ class UrgentRequest(models.Model):
     division = models.ForeignKey("regions.Division", verbose_name=_("区划"), on_delete=models.PROTECT)
     station = models.ForeignKey(
         "regions.Station", verbose_name=_("服务网点"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # What the customer needs, when they said (an emergency type: a lock-out, a safe); empty when unsure.
+    service_type = models.ForeignKey(
+        "bookings.ServiceType", verbose_name=_("服务类型"), null=True, blank=True, on_delete=models.PROTECT
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=UrgentStatus.choices, default=UrgentStatus.QUEUED
@@ -250,3 +257,126 @@ class JobNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {clock.local(self.created_at):%H:%M}"
+
+
+# ------------------------------------------------------------------------------ lawful opening (开锁登记)
+
+
+class DocumentType(models.TextChoices):
+    """The customer's identity document the technician saw; only its type and last 4 characters are kept."""
+
+    ID_CARD = "id_card", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan_permit", _("台湾居民来往大陆通行证")
+    FOREIGN_RESIDENCE = "foreign_residence", _("外国人永久居留身份证")
+    OTHER = "other", _("其他有效证件")
+
+
+class ProofKind(models.TextChoices):
+    RESIDENCE = "residence", _("居住证明（如租房合同、水电费单）")
+    OWNERSHIP = "ownership", _("所有权证明（如房产证、购买凭证）")
+
+
+class WitnessRole(models.TextChoices):
+    PROPERTY_MANAGER = "property_manager", _("物业管理人员")
+    NEIGHBOUR = "neighbour", _("邻居")
+
+
+# Where a province has no rule of its own: no witness required, kept three months.
+DEFAULT_RETENTION_DAYS = 90
+
+
+class ProvinceOpeningRule(models.Model):
+    """A province's rule for opening records: whether a witness must be present and how long records are
+    kept (at least; then the periodic purge deletes them). A province without a row takes the default."""
+
+    province_code = models.CharField(
+        _("省级代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{2}0000$")]
+    )
+    witness_required = models.BooleanField(_("需要见证人"), default=False)
+    retention_days = models.PositiveSmallIntegerField(
+        _("保存天数"),
+        default=DEFAULT_RETENTION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+
+    class Meta:
+        verbose_name = _("省级开锁登记规则")
+        verbose_name_plural = _("省级开锁登记规则")
+        ordering = ["province_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_days__gte=1), name="opening_rule_retention_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.province_code
+
+
+def _proof_path(instance, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "jpg"
+    return f"opening/{uuid.uuid4().hex}.{suffix}"
+
+
+class OpeningRecord(models.Model):
+    """开锁登记: who the customer is and why they may have this lock or safe opened, recorded by the
+    technician before the job can be done. Never changed after it is written (no service edits it, the admin
+    is read-only, `save` refuses an update); deleted with its photo by the periodic purge after
+    `keep_until`, which leaves only the event that it existed. Never the full document number: only its
+    type and last 4 characters."""
+
+    job = models.OneToOneField(
+        Job, null=True, blank=True, on_delete=models.PROTECT, related_name="opening_record"
+    )
+    visit = models.OneToOneField(
+        VisitPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="opening_record"
+    )
+    station = models.ForeignKey("regions.Station", verbose_name=_("服务网点"), on_delete=models.PROTECT)
+    province_code = models.CharField(_("省级代码"), max_length=6)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记技师"), on_delete=models.PROTECT, related_name="+"
+    )
+    document_type = models.CharField(_("证件类型"), max_length=20, choices=DocumentType.choices)
+    document_last4 = models.CharField(
+        _("证件号码后4位"), max_length=4, validators=[RegexValidator(r"^[0-9A-Za-z]{4}$")]
+    )
+    proof_kind = models.CharField(_("证明类型"), max_length=12, choices=ProofKind.choices)
+    proof_photo = models.FileField(_("证明照片"), upload_to=_proof_path)
+    witness_role = models.CharField(_("见证人身份"), max_length=20, choices=WitnessRole.choices, blank=True)
+    witness_name = models.CharField(_("见证人姓名"), max_length=40, blank=True)
+    witness_phone = models.CharField(_("见证人电话"), max_length=16, blank=True)
+    technician_confirmed = models.BooleanField(_("技师已核实"))
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now)
+    keep_until = models.DateTimeField(_("保存至"), db_index=True)
+
+    class Meta:
+        verbose_name = _("开锁登记")
+        verbose_name_plural = _("开锁登记")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(job__isnull=False) & models.Q(visit__isnull=True))
+                | (models.Q(job__isnull=True) & models.Q(visit__isnull=False)),
+                name="opening_record_one_work",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("document_last4"), 4), name="opening_record_last4_only"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(technician_confirmed=True), name="opening_record_confirmed"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(keep_until__gt=models.F("created_at")), name="opening_record_kept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day = clock.local(self.created_at)
+        return f"{self.get_document_type_display()} ···{self.document_last4} {day:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("an opening record is never changed once written")
+        super().save(*args, **kwargs)

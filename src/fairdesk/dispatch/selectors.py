@@ -4,10 +4,23 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from fairdesk.bookings.models import BookingStatus
 from fairdesk.core import clock
-from fairdesk.dispatch.models import Job, JobStatus, Shift, Technician, UrgentRequest, UrgentStatus, VisitPlan
+from fairdesk.dispatch.models import (
+    DEFAULT_RETENTION_DAYS,
+    Job,
+    JobStatus,
+    OpeningRecord,
+    ProvinceOpeningRule,
+    Shift,
+    Technician,
+    TechStatus,
+    UrgentRequest,
+    UrgentStatus,
+    VisitPlan,
+)
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 
 
@@ -19,9 +32,36 @@ def jobs_for_technician(*, technician: Technician) -> list[Job]:
     active = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
     return list(
         Job.objects.filter(technician=technician, status__in=active)
-        .select_related("urgent", "urgent__division")
+        .select_related("urgent", "urgent__division", "urgent__service_type")
         .order_by("offered_at")
     )
+
+
+# What a technician is doing, as people read it: the stored status says where they are (off, free, on the
+# way, on site); a job they were offered or accepted but have not set out for is work too, not "空闲".
+_WORK_LABELS = {
+    JobStatus.OFFERED: _("有新工单待接"),
+    JobStatus.ACCEPTED: _("已接单，待出发"),
+}
+
+
+def technician_status_labels(*, technicians) -> dict[int, str]:
+    """Each technician's status label (one query for their active jobs): a free technician with an offered
+    or accepted job shows that job's state instead of "空闲"."""
+    ids = [t.pk for t in technicians]
+    work = {}
+    for tech_id, status in Job.objects.filter(
+        technician_id__in=ids, status__in=[JobStatus.OFFERED, JobStatus.ACCEPTED]
+    ).values_list("technician_id", "status"):
+        if work.get(tech_id) != JobStatus.ACCEPTED:  # accepted outranks a new offer
+            work[tech_id] = status
+    labels = {}
+    for tech in technicians:
+        if tech.status == TechStatus.AVAILABLE and tech.pk in work:
+            labels[tech.pk] = str(_WORK_LABELS[work[tech.pk]])
+        else:
+            labels[tech.pk] = tech.get_status_display()
+    return labels
 
 
 def live_eta(*, job: Job):
@@ -67,6 +107,13 @@ def urgent_by_reference(*, reference: str) -> UrgentRequest | None:
         UrgentRequest.objects.select_related("station", "division")
         .filter(reference=reference.upper())
         .first()
+    )
+
+
+def urgent_for_phone(*, phone: str, limit: int = 10) -> list[UrgentRequest]:
+    """A caller's emergencies, newest first (the hotline console shows them beside their bookings)."""
+    return list(
+        UrgentRequest.objects.filter(phone=phone).select_related("station").order_by("-created_at")[:limit]
     )
 
 
@@ -134,3 +181,38 @@ def visit_capacity(*, station, windows: list[tuple]) -> list[int] | None:
                 minutes[tech] = minutes.get(tech, 0) + overlap
         result.append(sum(int(m // per_visit) for m in minutes.values()))
     return result
+
+
+# ------------------------------------------------------------------------------ lawful opening (开锁登记)
+
+
+def opening_rule_for(*, province_code: str):
+    """The province's opening rule, or the default (no witness, kept 90 days) where it has none."""
+    rule = ProvinceOpeningRule.objects.filter(province_code=province_code).first()
+    return rule or ProvinceOpeningRule(
+        province_code=province_code, witness_required=False, retention_days=DEFAULT_RETENTION_DAYS
+    )
+
+
+def job_requires_opening_record(*, job: Job) -> bool:
+    service_type = job.urgent.service_type
+    return bool(service_type and service_type.requires_opening_record)
+
+
+def visit_requires_opening_record(*, visit: VisitPlan) -> bool:
+    return bool(visit.booking.service_type.requires_opening_record)
+
+
+def opening_record_exists(*, job: Job | None = None, visit: VisitPlan | None = None) -> bool:
+    """A job's record may have been written on an earlier job of the same request (before a hand-over)."""
+    if job is not None:
+        return OpeningRecord.objects.filter(job__urgent_id=job.urgent_id).exists()
+    return OpeningRecord.objects.filter(visit=visit).exists()
+
+
+def opening_records_list(*, limit: int = 200):
+    return list(
+        OpeningRecord.objects.select_related(
+            "station", "recorded_by", "job__urgent", "visit__booking"
+        ).order_by("-created_at")[:limit]
+    )

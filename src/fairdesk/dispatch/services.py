@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import uuid
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fairdesk.accounts import permissions
 from fairdesk.accounts.models import Role, User
@@ -21,19 +24,22 @@ from fairdesk.accounts.services import DEMO_PASSWORD, staff_create
 from fairdesk.bookings.errors import IllegalTransition, NotCovered
 from fairdesk.bookings.models import BookingStatus
 from fairdesk.bookings.selectors import slots_future
-from fairdesk.bookings.services import booking_complete, reference_new, slot_capacities_set
+from fairdesk.bookings.services import booking_complete, reference_new, service_type_get, slot_capacities_set
 from fairdesk.core import clock
-from fairdesk.core.errors import DomainError, NotFound
+from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.services import event_record
-from fairdesk.dispatch import assignment, events, messages
+from fairdesk.dispatch import assignment, events, messages, selectors
 from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     JOB_TRANSITIONS,
     URGENT_TRANSITIONS,
     VISIT_TRANSITIONS,
+    DocumentType,
     Job,
     JobNote,
     JobStatus,
+    OpeningRecord,
+    ProofKind,
     Shift,
     Technician,
     TechStatus,
@@ -41,20 +47,30 @@ from fairdesk.dispatch.models import (
     UrgentStatus,
     VisitPlan,
     VisitStatus,
+    WitnessRole,
 )
-from fairdesk.dispatch.selectors import visit_capacity
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 from fairdesk.notify.services import message_schedule
 from fairdesk.regions.models import Station
 from fairdesk.regions.services import coverage_lookup
 
 PROMISE_MINUTES = 30
+_OPENING_REQUIRED_MESSAGE = gettext_lazy(
+    "这是开锁/开保险柜工单：请先完成开锁登记（核验证件、居住或所有权证明），再标记完成。"
+)
 TYPICAL_JOB = dt.timedelta(minutes=45)
 ACTIVE = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
 
 
 class IllegalJobTransition(DomainError):
     code = "illegal_transition"
+    status = 409
+
+
+class OpeningRecordRequired(DomainError):
+    """An opening job (a lock or a safe opened for someone) is done only after its opening record."""
+
+    code = "opening_record_required"
     status = 409
 
 
@@ -107,6 +123,7 @@ def urgent_request_create(
     description: str = "",
     contact_name: str = "",
     client_ip: str | None = None,
+    service_type_code: str = "",
 ) -> UrgentRequest:
     """Queue an emergency at once (or hold it for a person to confirm, over a limit). Coverage is checked (an
     uncovered address gets the national hotline)."""
@@ -115,6 +132,11 @@ def urgent_request_create(
         validate_ipv46_address(client_ip or "")
     except ValidationError:
         client_ip = None
+    service_type = None
+    if service_type_code:
+        service_type = service_type_get(service_type_code)
+        if not service_type.emergency:
+            raise InvalidInput(_("请选择一种紧急服务，或留空。"), code="not_an_emergency_type")
     coverage, _resolution = coverage_lookup(address=address)
     if not coverage.covered:
         raise NotCovered(_("这个地址暂不在服务范围内，请拨打 24 小时热线。"))
@@ -133,6 +155,7 @@ def urgent_request_create(
         description=description.strip()[:300],
         division=coverage.division,
         station=coverage.station,
+        service_type=service_type,
         client_ip=client_ip,
         status=UrgentStatus.HELD if held_reason else UrgentStatus.QUEUED,
         held_reason=held_reason,
@@ -322,6 +345,12 @@ def _work_step(work, tech: Technician, to: str, place, now: dt.datetime) -> None
 @transaction.atomic
 def job_advance(*, job_id: int, actor, to: str) -> Job:
     job = _locked_job(job_id, actor)
+    if (
+        to == JobStatus.DONE
+        and selectors.job_requires_opening_record(job=job)
+        and not selectors.opening_record_exists(job=job)
+    ):
+        raise OpeningRecordRequired(_OPENING_REQUIRED_MESSAGE)
     old_status = _move(job, to)
     tech = job.technician
     _work_step(job, tech, to, job.urgent.division, clock.now())
@@ -392,7 +421,7 @@ def visit_advance(*, visit_id: int, actor, to: str):
     Each step is an Event on the booking, so the customer's page and the statistics follow it."""
     visit = (
         VisitPlan.objects.select_for_update(of=("self", "technician"))
-        .select_related("booking__division", "technician__user")
+        .select_related("booking__division", "booking__service_type", "technician__user")
         .filter(pk=visit_id)
         .first()
     )
@@ -404,6 +433,12 @@ def visit_advance(*, visit_id: int, actor, to: str):
         raise IllegalJobTransition(
             _("工单已是“%(status)s”，不能这样操作。") % {"status": visit.get_status_display()}
         )
+    if (
+        to == VisitStatus.DONE
+        and selectors.visit_requires_opening_record(visit=visit)
+        and not selectors.opening_record_exists(visit=visit)
+    ):
+        raise OpeningRecordRequired(_OPENING_REQUIRED_MESSAGE)
     now, tech = clock.now(), visit.technician
     old_status, visit.status = visit.status, to
     _work_step(visit, tech, to, visit.booking.division, now)
@@ -465,11 +500,39 @@ def technicians_load_demo() -> int:
     return created
 
 
+DEMO_SHIFT_DAYS = 30
+
+
+def demo_shifts_ahead() -> int:
+    """With the demo's test clock on (FAIRDESK_TEST_CLOCK), technicians stay on shift as the clock moves: a
+    shift that ends within the booking horizon is extended to DEMO_SHIFT_DAYS after the demo's now, and the
+    stations' slots take the capacity again. Without it a jump of the demo clock left no bookable slot (the
+    demo's shifts were made for real dates only; issue 16 item 11). Off outside demos (real rosters are
+    entered by managers). Returns the technicians extended."""
+    if not settings.FAIRDESK_TEST_CLOCK:
+        return 0
+    now = clock.now()
+    horizon = now + dt.timedelta(days=15)
+    short = list(
+        Technician.objects.annotate(last_end=Max("shifts__end")).filter(last_end__lt=horizon).order_by("pk")
+    )
+    stations = set()
+    for tech in short:
+        with transaction.atomic():
+            Shift.objects.filter(technician=tech, end=tech.last_end).update(
+                end=now + dt.timedelta(days=DEMO_SHIFT_DAYS)
+            )
+        stations.add(tech.station_id)
+    for station in Station.objects.filter(pk__in=stations).order_by("pk"):
+        slots_recount(station=station)
+    return len(short)
+
+
 @transaction.atomic
 def slots_recount(*, station, actor=None) -> int:
     """After a station's shifts changed: future slots take the capacity the new roster gives them."""
     slots = slots_future(station_id=station.pk)
-    capacities = visit_capacity(station=station, windows=[(s.start, s.end) for s in slots])
+    capacities = selectors.visit_capacity(station=station, windows=[(s.start, s.end) for s in slots])
     if capacities is None:
         return 0
     return slot_capacities_set(
@@ -630,3 +693,174 @@ def job_handover(*, job_id: int, actor, to: Technician, reason: str) -> Job:
     messages.job_handed_over(job, to=to)
     _tell_technician(new)
     return new
+
+
+# ------------------------------------------------------------------------------ lawful opening (开锁登记)
+
+_WITNESS_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+
+
+def _last4(raw: str) -> str:
+    """Exactly the last 4 characters of the document number. A longer input is refused (and never stored or
+    shown back): the full number must not be kept."""
+    value = re.sub(r"[\s\-]", "", raw or "")
+    if len(value) > 4:
+        raise InvalidInput(
+            _("只填写证件号码的最后 4 位，不要填写完整号码。"), code="document_number_too_long"
+        )
+    if not re.fullmatch(r"[0-9A-Za-z]{4}", value):
+        raise InvalidInput(_("请填写证件号码的最后 4 位（数字或字母）。"), code="document_last4_invalid")
+    return value.upper()
+
+
+def _opening_work(*, job_id: int | None, visit_id: int | None, actor):
+    """The job or visit being recorded, locked, with its station: only its own technician, on site."""
+    if job_id is not None:
+        job = _locked_job(job_id, actor)
+        if not permissions.may_work_job(actor, job.technician.user_id):
+            raise NotFound(_("没有这个工单。"))
+        if not selectors.job_requires_opening_record(job=job):
+            raise DomainError(_("这个工单不需要开锁登记。"), code="opening_record_not_needed")
+        if job.status != JobStatus.ON_SITE:
+            raise IllegalJobTransition(_("到达现场后才能填写开锁登记。"), code="not_on_site")
+        if selectors.opening_record_exists(job=job):
+            raise IllegalJobTransition(
+                _("这个工单已经有开锁登记，登记不能修改。"), code="opening_record_exists"
+            )
+        return job, None, job.urgent.station or job.technician.station
+    visit = (
+        VisitPlan.objects.select_for_update(of=("self",))
+        .select_related("booking__service_type", "booking__slot__station", "technician__user")
+        .filter(pk=visit_id)
+        .first()
+    )
+    if visit is None or not permissions.may_work_job(actor, visit.technician.user_id):
+        raise NotFound(_("没有这个工单。"))
+    if not selectors.visit_requires_opening_record(visit=visit):
+        raise DomainError(_("这个工单不需要开锁登记。"), code="opening_record_not_needed")
+    if visit.status != VisitStatus.ON_SITE:
+        raise IllegalJobTransition(_("到达现场后才能填写开锁登记。"), code="not_on_site")
+    if selectors.opening_record_exists(visit=visit):
+        raise IllegalJobTransition(_("这个工单已经有开锁登记，登记不能修改。"), code="opening_record_exists")
+    return None, visit, visit.booking.slot.station
+
+
+def _opening_payload(record: OpeningRecord) -> dict:
+    return {
+        "record": record.pk,
+        "job": record.job_id,
+        "visit": record.visit_id,
+        "station": record.station_id,
+        "province": record.province_code,
+        "document_type": record.document_type,
+        "witness": bool(record.witness_name),
+        "created_at": record.created_at,
+        "keep_until": record.keep_until,
+    }
+
+
+@transaction.atomic
+def opening_record_create(
+    *,
+    actor,
+    document_type: str,
+    document_last4: str,
+    proof_kind: str,
+    proof_photo,
+    technician_confirmed: bool,
+    job_id: int | None = None,
+    visit_id: int | None = None,
+    witness_role: str = "",
+    witness_name: str = "",
+    witness_phone: str = "",
+) -> OpeningRecord:
+    """The technician records, at the door, who the customer is and why they may have it opened: the
+    document's type and last 4 characters, a photo of the proof of residence or ownership, a witness where
+    the station's province requires one, and their own confirmation. Kept for the province's retention
+    period, then purged (`opening_records_purge`). Never changed."""
+    if (job_id is None) == (visit_id is None):
+        raise InvalidInput(_("请指明工单。"), code="work_required")
+    last4 = _last4(document_last4)  # first: a full number is refused before anything else is read
+    job, visit, station = _opening_work(job_id=job_id, visit_id=visit_id, actor=actor)
+    if document_type not in DocumentType.values:
+        raise InvalidInput(_("请选择证件类型。"), code="document_type_invalid")
+    if proof_kind not in ProofKind.values:
+        raise InvalidInput(_("请选择证明类型（居住证明或所有权证明）。"), code="proof_kind_invalid")
+    if proof_photo is None:
+        raise InvalidInput(_("请拍摄居住或所有权证明的照片。"), code="proof_photo_required")
+    province = station.division.province_code
+    rule = selectors.opening_rule_for(province_code=province)
+    witness_name, witness_phone = (witness_name or "").strip()[:40], (witness_phone or "").strip()
+    if rule.witness_required or witness_name or witness_phone or witness_role:
+        if witness_role not in WitnessRole.values:
+            raise InvalidInput(
+                _("本省要求见证人在场：请选择见证人身份（物业管理人员或邻居）。")
+                if rule.witness_required
+                else _("请选择见证人身份（物业管理人员或邻居）。"),
+                code="witness_role_invalid",
+            )
+        if not witness_name:
+            raise InvalidInput(_("请填写见证人姓名。"), code="witness_name_required")
+        if not _WITNESS_PHONE.fullmatch(witness_phone):
+            raise InvalidInput(_("请填写见证人的联系电话。"), code="witness_phone_invalid")
+    if not technician_confirmed:
+        raise InvalidInput(_("请确认您已当面核对证件与证明材料。"), code="technician_confirmation_required")
+    data, extension = photo_reencode(proof_photo)
+    now = clock.now()
+    record = OpeningRecord(
+        job=job,
+        visit=visit,
+        station=station,
+        province_code=province,
+        recorded_by=actor,
+        document_type=document_type,
+        document_last4=last4,
+        proof_kind=proof_kind,
+        witness_role=witness_role if witness_name else "",
+        witness_name=witness_name,
+        witness_phone=re.sub(r"[\s\-]", "", witness_phone) if witness_name else "",
+        technician_confirmed=True,
+        created_at=now,
+        keep_until=now + dt.timedelta(days=rule.retention_days),
+    )
+    stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
+    record.proof_photo.save(stored.name, stored, save=False)
+    name = record.proof_photo.name
+    try:  # the file is written first; a failure writing the row removes it again
+        record.save()
+        event_record(
+            kind=events.OPENING_RECORD_CREATED,
+            subject=record,
+            actor=actor,
+            payload=_opening_payload(record),
+        )
+    except Exception:
+        record.proof_photo.storage.delete(name)
+        raise
+    return record
+
+
+def opening_records_purge() -> int:
+    """Delete opening records past keep_until, with their photos; an `opening_record.purged` event stays for
+    each (no digits, names or phones). Run by the scheduler (`dispatch.opening_records_purge`)."""
+    now = clock.now()
+    purged = 0
+    for pk in OpeningRecord.objects.filter(keep_until__lte=now).values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            record = OpeningRecord.objects.select_for_update().filter(pk=pk, keep_until__lte=now).first()
+            if record is None:
+                continue  # another worker got there first
+            payload = {**_opening_payload(record), "purged_at": now}
+            storage, name = record.proof_photo.storage, record.proof_photo.name
+            OpeningRecord.objects.filter(pk=pk).delete()
+            event_record(
+                kind=events.OPENING_RECORD_PURGED,
+                subject_type=OpeningRecord._meta.label_lower,
+                subject_id=pk,
+                actor_label="system",
+                payload=payload,
+            )
+            # The photo goes once the deletion is committed (a rollback keeps both).
+            transaction.on_commit(lambda storage=storage, name=name: name and storage.delete(name))
+        purged += 1
+    return purged

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
 from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.plans.models import (
     ChangeRule,
@@ -22,7 +22,7 @@ from fairdesk.plans.models import (
 from fairdesk.plans.services import refund_mark_paid
 
 
-class PlanPriceInline(admin.TabularInline):
+class PlanPriceInline(LabelledTabularInline):
     model = PlanPrice
     extra = 0
     fields = ("period", "version", "amount_fen", "currency", "announced_at", "effective_from")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fairdesk.accounts.phone import mask_phone
-from fairdesk.accounts.sessions import session_customer, verify_session
+from fairdesk.accounts.sessions import page_code_send, session_customer, verify_session
 from fairdesk.core import periodic
 from fairdesk.core.errors import DomainError
 from fairdesk.core.idempotency import run_idempotent
@@ -126,11 +126,15 @@ def _options(action: str, sub, prices: dict) -> list[dict]:
 
 def my_plan(request):
     customer = _customer(request)
+    if request.method == "POST" and request.POST.get("action") == "send_code":  # without JavaScript
+        extra, status = page_code_send(request)
+        return render(request, "plans/my_plan.html", {**_common(), **extra}, status=status)
     if request.method == "POST":  # sign in with phone + code, like "my appointments"
         try:
             verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))
         except DomainError as exc:
-            return render(request, "plans/my_plan.html", {"error": str(exc.message)})
+            context = {**_common(), "error": str(exc.message), "phone_input": request.POST.get("phone", "")}
+            return render(request, "plans/my_plan.html", context, status=exc.status)
         return redirect("plans:my_plan")
     context = _common()
     if customer is None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from fairdesk.core.admin_audit import AuditedAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline
 from fairdesk.regions.models import Division, ServiceArea, Station
 
 
@@ -29,9 +29,9 @@ class DivisionAdmin(AuditedAdmin):
     readonly_fields = ("code", "name", "level", "valid_from", "valid_until")
 
 
-class ServiceAreaInline(admin.TabularInline):
+class ServiceAreaInline(LabelledTabularInline):
     model = ServiceArea
-    autocomplete_fields = ("division",)
+    raw_id_fields = ("division",)  # a plain input keeps its name in a table row; select2 does not
     extra = 1
 
 

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
-from fairdesk.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
 from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.support import bot  # noqa: F401  (every process loads the admin: bot's signals keep its index fresh)
 from fairdesk.support.links import LINKS
@@ -68,7 +68,7 @@ class BotAnswerAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(LabelledTabularInline):
     model = Message
     extra = 0
     can_delete = False

@@ -104,6 +104,8 @@ def world(settings, payment_sandbox, tmp_path):
         subject_reference=str(sub.pk),
     )
     note = job_note_add(job_id=job.pk, actor=staff["technician"], text="门锁照片", photo=_png())
+    opening = _opening_record(job=job, station=station, technician_user=staff["technician"])
+    certificate, lesson = _course_completed(customer=a)
     return {
         "note": note,
         "complaint": complaint,
@@ -129,8 +131,58 @@ def world(settings, payment_sandbox, tmp_path):
             "note_id": note.pk,
             "conversation_id": conversation.pk,
             "complaint": complaint.reference,
+            "record_id": opening.pk,
+            "certificate_code": certificate.certificate_code,
+            "lesson_id": lesson.pk,
+            "kind": "image",
+            "code": "lawful-opening",
+            "order": 1,
+            "short_code": certificate.short_code,
         },
     }
+
+
+def _opening_record(*, job, station, technician_user):
+    """An opening record (开锁登记) written by the technician on customer A's emergency job."""
+    from django.core.files.base import ContentFile
+
+    from fairdesk.core import clock
+    from fairdesk.dispatch.models import OpeningRecord
+
+    now = clock.now()
+    record = OpeningRecord(
+        job=job,
+        station=station,
+        province_code=station.division.province_code,
+        recorded_by=technician_user,
+        document_type="id_card",
+        document_last4="123X",
+        proof_kind="residence",
+        technician_confirmed=True,
+        created_at=now,
+        keep_until=now + dt.timedelta(days=90),
+    )
+    record.proof_photo.save("proof.png", ContentFile(_png().read()), save=False)
+    record.save()
+    return record
+
+
+def _course_completed(*, customer):
+    """Customer A finished the demo's lawful-opening course; its first lesson has an image."""
+    from fairdesk.courses.demo import courses_load_demo
+    from fairdesk.courses.models import Course, Lesson, ShortLink
+    from fairdesk.courses.services import lesson_complete, lesson_media_set, quiz_answer
+
+    courses_load_demo()
+    course = Course.objects.get(code="lawful-opening")
+    for lesson in course.lessons.all():
+        lesson_complete(customer=customer, course_code=course.code, lesson_order=lesson.order)
+    answers = {q.pk: q.choices.get(is_correct=True).pk for q in course.questions.all()}
+    progress = quiz_answer(customer=customer, course_code=course.code, answers=answers)
+    progress.refresh_from_db()
+    progress.short_code = ShortLink.objects.get(path="/learn/lawful-opening/").code
+    lesson = lesson_media_set(lesson=Lesson.objects.get(course=course, order=1), image=_png())
+    return progress, lesson
 
 
 def _png():

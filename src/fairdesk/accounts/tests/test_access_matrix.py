@@ -37,7 +37,7 @@ STAFF = ("agent", "dispatcher", "technician", "manager", "auditor")
 CUSTOMERS = ("customer_a", "customer_b")
 EVERYONE = frozenset(IDENTITIES)
 STAFF_SIGN_IN = {"/staff/login/", "/admin/login/"}  # the back office's sign-in is the staff page too
-SIGN_IN = {*STAFF_SIGN_IN, "/my/", "/plan/"}
+SIGN_IN = {*STAFF_SIGN_IN, "/my/", "/plan/", "/learn/verify/"}
 
 
 def allow(*who: str) -> frozenset:
@@ -117,10 +117,34 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "tech/visits/<int:visit_id>/"): allow("technician"),
     ("POST", "tech/position/"): allow("technician"),
     ("GET", "tech/photos/<int:note_id>/"): allow("technician", "dispatcher", "manager", "auditor"),
+    # opening records (开锁登记): the technician on the job writes; auditors and managers read; nobody edits
+    ("GET", "tech/jobs/<int:job_id>/opening/"): allow("technician"),
+    ("POST", "tech/jobs/<int:job_id>/opening/"): allow("technician"),
+    ("GET", "tech/visits/<int:visit_id>/opening/"): allow("technician"),
+    ("POST", "tech/visits/<int:visit_id>/opening/"): allow("technician"),
+    ("GET", "tech/opening-records/"): allow("manager", "auditor"),
+    ("GET", "tech/opening-records/<int:record_id>/photo/"): allow("technician", "manager", "auditor"),
     ("GET", "dispatch/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/plan/"): allow("dispatcher", "manager"),
     ("POST", "dispatch/assign/"): allow("dispatcher", "manager"),
     ("GET", "admin/"): allow(*STAFF),
+    # courses: reading is public; progress is a verified phone's (anyone else posting is asked to verify:
+    # a redirect to the verify page, which for a POST is an answer, not a refusal); a certificate is
+    # one's own
+    ("GET", "learn/"): EVERYONE,
+    ("GET", "learn/verify/"): EVERYONE,
+    ("POST", "learn/verify/"): EVERYONE,  # sending or checking the SMS code
+    ("GET", "learn/certificates/<str:certificate_code>/"): EVERYONE,  # the code is the capability
+    ("GET", "learn/media/<int:lesson_id>/<str:kind>/"): EVERYONE,
+    ("GET", "learn/<slug:code>/"): EVERYONE,
+    ("GET", "learn/<slug:code>/lessons/<int:order>/"): EVERYONE,
+    ("POST", "learn/<slug:code>/lessons/<int:order>/done/"): EVERYONE,
+    ("GET", "learn/<slug:code>/quiz/"): EVERYONE,
+    ("POST", "learn/<slug:code>/quiz/"): EVERYONE,
+    ("GET", "learn/<slug:code>/certificate/"): allow(*CUSTOMERS),  # B has none: 409, their own answer
+    ("GET", "l/<str:short_code>"): EVERYONE,
+    ("GET", "/api/v1/courses"): EVERYONE,
+    ("POST", "/api/v1/courses/progress"): allow(*CUSTOMERS),
     # written support: the chat (customers), the desk (agents; the auditor reads)
     ("GET", "support/"): EVERYONE,  # the sign-in form, or one's own chat
     ("POST", "support/"): EVERYONE,  # signing in with phone + code
@@ -407,6 +431,7 @@ def _body(route: str, identity: str, world) -> dict:
             "name": "A",
         },
         "hotline/note/": {"phone": world["a"].phone, "text": "called"},
+        "/api/v1/courses/progress": {"course": "lock-care", "lesson": 1},
         "tech/jobs/<int:job_id>/": {"action": "accept"},
         "tech/visits/<int:visit_id>/": {"action": "en_route"},
         "tech/position/": {"lat": "32.5", "lng": "120.1"},

@@ -37,7 +37,9 @@ def test_a_customer_books_reschedules_and_cancels(phone_page, live_site, sms_gat
     page.get_by_label("上门地址").fill(ADDRESS)
     page.get_by_label("服务类型").select_option("lock-repair")
     page.get_by_role("button", name="查看可约时段").click()
-    page.get_by_role("link", name=re.compile(r"\d\d-\d\d")).nth(1).click()  # tomorrow
+    page.get_by_role("button", name=re.compile(r"\d\d-\d\d")).nth(1).click()  # tomorrow
+    page.locator(".days .day").nth(1).and_(page.locator("[aria-current=date]")).wait_for()
+    page.get_by_test_id("slot").first.click()  # nothing is chosen for the customer
     first_slot = page.get_by_test_id("slot").first.inner_text()
     page.get_by_label("联系人").fill("刘女士")
     page.get_by_label("手机号").fill("137 1111 2222")
@@ -55,10 +57,13 @@ def test_a_customer_books_reschedules_and_cancels(phone_page, live_site, sms_gat
     page.get_by_test_id("slot").nth(1).click()
     page.get_by_role("button", name="确认改期").click()
     assert page.get_by_test_id("booking-status").inner_text() == "已确认"
+    assert "已改到" in page.get_by_test_id("rescheduled").inner_text()  # the change is confirmed
     assert page.get_by_test_id("when").inner_text() != first_slot
     wait_for_sms(sms_gateway, phone, "booking_rescheduled")
 
-    page.get_by_role("button", name="取消预约").click()
+    page.get_by_role("link", name="取消预约").click()
+    assert page.get_by_test_id("booking-status").inner_text() == "已确认"  # not yet: one confirm step
+    page.get_by_role("button", name="确认取消").click()
     assert page.get_by_test_id("booking-status").inner_text() == "已取消"
     wait_for_sms(sms_gateway, phone, "booking_cancelled")
 
@@ -81,12 +86,29 @@ def test_an_agent_books_for_a_caller(browser, live_site, sms_gateway):
     page.get_by_label("上门地址").fill(ADDRESS)
     page.get_by_role("button", name="查看可约时段").click()
     page.get_by_role("link", name=re.compile(r"\d\d-\d\d")).nth(2).click()
+    page.get_by_test_id("slot").first.click()  # the caller chooses; nothing is chosen for them
     page.get_by_label("联系人").fill("王先生")
     page.get_by_role("button", name="为来电客户预约").click()
     booked = page.get_by_test_id("agent-booked").inner_text()
     reference = booked.split("：")[-1].strip()
     assert reference in page.get_by_test_id("caller-booking").first.inner_text()
     assert reference in wait_for_sms(sms_gateway, "+8613633334444", "booking_confirmed")["body"]
-    page.get_by_role("button", name="取消").first.click()
+    assert page.get_by_test_id("caller-plan").is_visible()  # the caller's plan (none here) is stated
+    # Reschedule for the caller: choose → confirm, the current slot named and never offered again.
+    page.get_by_test_id("hotline-reschedule").first.click()
+    current = page.get_by_test_id("current-slot").inner_text()
+    form = page.get_by_test_id("hotline-reschedule-form")
+    form.get_by_test_id("slot").first.click()
+    form.get_by_role("button", name="确认改期").click()
+    assert reference in page.get_by_test_id("agent-moved").inner_text()
+    assert reference in wait_for_sms(sms_gateway, "+8613633334444", "booking_rescheduled")["body"]
+    row = page.get_by_test_id("caller-booking").first.inner_text()
+    assert current.split(" ", 1)[1].split("–")[0] not in row  # the booking moved
+    # Cancel asks the agent to confirm with the caller first.
+    page.get_by_test_id("hotline-cancel").first.click()
+    assert "已确认" in page.get_by_test_id("caller-booking").first.inner_text()
+    page.get_by_role("button", name="确认取消").click()
+    assert reference in page.get_by_test_id("agent-cancelled").inner_text()
     assert "已取消" in page.get_by_test_id("caller-booking").first.inner_text()
+    assert page.get_by_role("textbox", name="通话记录").is_visible()  # the notes box has its label
     context.close()

@@ -82,7 +82,10 @@ def test_the_customers_page_cancels_for_their_request_and_shows_why(
     session[VERIFIED_PHONE_SESSION_KEY] = "+8613800000001"
     session.save()
     page = client.get(f"/my/{reference}/").content.decode()
-    assert 'name="reason_code" value="customer_request"' in page
+    assert 'name="reason_code"' not in page  # "取消预约" asks first (issue 16 item 6) ...
+    page = client.get(f"/my/{reference}/?cancel=1").content.decode()
+    assert 'name="reason_code" value="customer_request"' in page  # ... and this step confirms
+    assert 'data-testid="cancel-confirm"' in page
     client.post(f"/my/{reference}/cancel/", {"reason_code": "customer_request"})
     booking = Booking.objects.get(reference=reference)
     assert (booking.status, booking.cancel_reason) == ("cancelled", "customer_request")

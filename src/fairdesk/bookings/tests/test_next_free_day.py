@@ -45,8 +45,9 @@ def test_a_full_day_links_to_the_next_free_day(client, station):
     fill(TODAY + dt.timedelta(days=1))
     page = book(client, TODAY)
     assert 'data-testid="next-free-day"' in page and "最近可约：12-03" in page
-    link = page.split('data-testid="next-free-day"')[0].rsplit('href="', 1)[1].split('"')[0]
-    assert "date=2026-12-03" in link and "%235%E6%A0%8B%26A%E5%BA%A7" in link  # the address kept, encoded
+    # A button of the booking form (another day keeps what was typed, never in a URL) for that day.
+    button = page.split('data-testid="next-free-day"')[0].rsplit("<button", 1)[1]
+    assert 'name="date" value="2026-12-03"' in button
     assert "Next free day: 12-03" in book(client, TODAY, "en")
 
 

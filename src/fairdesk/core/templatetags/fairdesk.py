@@ -24,3 +24,27 @@ def fen(amount) -> str:
         return format_fen(int(amount))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def place(name) -> str:
+    """A station's or place's name as stored (Chinese pages) or romanised with its kind in English."""
+    from fairdesk.core.romanize import place as romanised
+
+    return romanised(str(name or ""))
+
+
+@register.filter
+def person(name) -> str:
+    """A person's name as customers see it (赵师傅), or romanised in English (Technician Zhao)."""
+    from fairdesk.core.romanize import person as romanised
+
+    return romanised(str(name or ""))
+
+
+@register.filter
+def division_name(division) -> str:
+    """A division's full name in the reader's language and order."""
+    from fairdesk.core.romanize import division_name as named
+
+    return named(division) if division is not None else ""

@@ -70,7 +70,7 @@ def test_day_chips_never_break_and_all_are_on_screen(phone, live_site, language)
     )
     assert set(lines) == {1}, f"a chip's date breaks over lines: {lines}"
     # A disabled "确认预约" looks disabled: another background and a not-allowed cursor.
-    submit = page.locator("#book-form button[type=submit]")
+    submit = page.get_by_test_id("confirm-booking")
     # (late at night today has no slot and the button starts disabled: compare both states)
     enabled = submit.evaluate("b => { b.disabled = false; return getComputedStyle(b).backgroundColor; }")
     submit.evaluate("b => { b.disabled = true; }")

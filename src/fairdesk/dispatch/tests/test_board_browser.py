@@ -25,11 +25,18 @@ def test_the_dispatcher_overrides_and_plans(browser, live_site, tmp_path):
     row.get_by_role("combobox").select_option(index=1)
     row.get_by_role("button", name="派给他").click()
     customer.reload()
-    assert customer.get_by_test_id("urgent-status").inner_text() == "待接单"
+    assert customer.get_by_test_id("urgent-status").inner_text() == "已派给技师，等待接单"
     assert "已改派技师" in customer.get_by_test_id("timeline").inner_text()
 
     page.get_by_role("button", name="规划这一天的路线").click()
     page.get_by_test_id("planned").wait_for()
     assert page.locator("svg.timeline-svg").count() == 1
     page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+    # On a phone the timeline keeps its size (it scrolls sideways): labels stay readable, not ~7 px.
+    page.set_viewport_size({"width": 390, "height": 844})
+    heights = page.locator("svg.timeline-svg text").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 10, heights
+    assert page.locator(".scroll-x").evaluate("d => d.scrollWidth > d.clientWidth")
     context.close()

@@ -242,3 +242,67 @@ def test_a_request_is_never_closed_before_it_was_assigned(team):
     with pytest.raises(IllegalTransition):
         urgent_move(urgent=urgent, to=UrgentStatus.CLOSED, job=job)
     assert UrgentRequest.objects.get(pk=urgent.pk).status == UrgentStatus.QUEUED
+
+
+def test_the_status_page_has_one_stage_one_estimate_and_stops_asking_when_done(team, client):
+    """Issue 16 item 8: no meta-refresh; the heading is the timeline's stage (not the job's "待接单"
+    beside the timeline's "已派给技师"); one estimate naming its basis; htmx gets 204 while nothing
+    changed and a fragment without a trigger once the job is done."""
+    with clock.frozen_at(T0):
+        urgent = new_request()
+        job = urgent_assign(urgent=urgent)
+        url = f"/help-now/{urgent.reference}/"
+        page = client.get(url).content.decode()
+        assert 'http-equiv="refresh"' not in page
+        assert 'data-stage="offered"' in page and "已派给技师，等待接单" in page
+        assert page.count('data-testid="eta"') == 1 and 'data-basis="dispatch"' in page
+        assert 'data-testid="refresh"' in page  # without JavaScript: a link that reloads, inside <noscript>
+        assert 'hx-trigger="every 15s"' in page
+        fragment = client.get(url, headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and b"<html" not in fragment.content
+        assert "HX-Request" in fragment["Vary"]
+        stamp = fragment.content.decode().split("?v=", 1)[1].split('"', 1)[0]
+        assert client.get(url + "?v=" + stamp, headers={"HX-Request": "true"}).status_code == 204
+        user = job.technician.user
+        job_accept(job_id=job.pk, actor=user)
+        changed = client.get(url + "?v=" + stamp, headers={"HX-Request": "true"}).content.decode()
+        assert 'data-stage="accepted"' in changed and "已接单" in changed
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.EN_ROUTE)
+    with clock.frozen_at(T0 + dt.timedelta(minutes=5)):
+        from fairdesk.dispatch.services import technician_position
+
+        technician_position(technician=job.technician, lat=team[0].lat, lng=team[0].lng)
+        moving = client.get(url).content.decode()
+        assert moving.count('data-testid="eta"') == 1 and 'data-basis="position"' in moving
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.ON_SITE)
+        job_advance(job_id=job.pk, actor=user, to=JobStatus.DONE)
+        done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-stage="done"' in done and 'data-finished="true"' in done
+    assert "hx-trigger" not in done and 'data-testid="eta"' not in done
+
+
+def test_the_technician_page_states_the_work_and_offers_handover_only_with_a_colleague(team, client):
+    """Issue 16 item 16 (and the /tech/ meta-refresh): a technician with an accepted job is not "空闲"; with
+    no colleague on the station "转交" is not offered; the page asks for news (204 while nothing changed)
+    instead of reloading itself."""
+    from fairdesk.dispatch.selectors import technician_status_labels
+
+    with clock.frozen_at(T0):
+        job = urgent_assign(urgent=new_request())
+        tech = job.technician
+        assert technician_status_labels(technicians=[tech])[tech.pk] == "有新工单待接"
+        job_accept(job_id=job.pk, actor=tech.user)
+        assert technician_status_labels(technicians=[tech])[tech.pk] == "已接单，待出发"
+        client.force_login(tech.user)
+        page = client.get("/tech/").content.decode()
+        assert 'http-equiv="refresh"' not in page
+        assert 'data-testid="tech-status">已接单，待出发<' in page
+        assert "转给同事" in page and 'data-testid="no-handover"' not in page  # 王1 is a colleague
+        stamp = page.split('id="tech-live" hx-get="/tech/?v=', 1)[1].split('"', 1)[0]
+        from urllib.parse import unquote
+
+        unchanged = client.get("/tech/", {"v": unquote(stamp)}, headers={"HX-Request": "true"})
+        assert unchanged.status_code == 204
+        Technician.objects.exclude(pk=tech.pk).delete()
+        alone = client.get("/tech/").content.decode()
+    assert "转给同事" not in alone and 'data-testid="no-handover"' in alone

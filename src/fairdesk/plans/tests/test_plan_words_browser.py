@@ -55,7 +55,7 @@ def sign_in(page, base: str, gateway, phone: str) -> None:
     page.locator("#phone").fill(phone)
     page.locator("button[hx-post]").click()
     page.locator("#code").fill(sms_code(gateway, "+86" + phone))
-    page.locator("form.stack button[type=submit]").click()
+    page.locator("form.stack button[type=submit]:not([name=action]):not([hidden])").click()
     page.get_by_test_id("plan-actions").wait_for()
 
 
