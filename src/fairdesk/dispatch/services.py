@@ -241,7 +241,16 @@ def urgent_assign(
     if not len(index):
         index = _index(now, lat, lng, degrees=None)  # nobody near: look everywhere, the ETA will say so
     decision = index.choose(
-        lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES, exclude=exclude
+        lat=lat,
+        lng=lng,
+        skill=skill,
+        now=0.0,
+        urban=urban,
+        promise_minutes=PROMISE_MINUTES,
+        exclude=exclude,
+        # A request offered again after a decline or silence, waiting past the threshold, gets the nearest.
+        waited_minutes=_minutes(now, urgent.created_at),
+        nearest_after=settings.FAIRDESK_URGENT_ESCALATE_MINUTES,
     )
     if decision.technician is None:
         event_record(kind=events.URGENT_NO_TECHNICIAN, subject=urgent, actor=actor, actor_label="dispatch")
