@@ -18,7 +18,7 @@ from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone, phone_or_invalid
 from fairdesk.bookings.selectors import service_types_active
 from fairdesk.core import clock
-from fairdesk.core.errors import DomainError
+from fairdesk.core.errors import DomainError, InvalidInput
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.dispatch import selectors, services
@@ -121,7 +121,10 @@ def job_action(request, job_id: int):
         if action == "accept":
             services.job_accept(job_id=job_id, actor=request.user)
         elif action == "decline":
-            services.job_decline(job_id=job_id, actor=request.user, reason=request.POST.get("reason", ""))
+            reason = request.POST.get("reason", "").strip()
+            if request.POST.get("confirm") != "1" or not reason:  # a decline is confirmed, with its reason
+                raise InvalidInput(_("请填写拒绝原因，再点“确认拒绝”。"), code="decline_unconfirmed")
+            services.job_decline(job_id=job_id, actor=request.user, reason=reason)
         elif action in NEXT:
             services.job_advance(job_id=job_id, actor=request.user, to=NEXT[action])
         else:
