@@ -17,6 +17,7 @@ from fairdesk.bookings.api import router as bookings_router
 from fairdesk.complaints.api import router as complaints_router
 from fairdesk.core.errors import DomainError
 from fairdesk.courses.api import router as courses_router
+from fairdesk.knowledge.api import router as knowledge_router
 from fairdesk.notify.api import router as notify_router
 from fairdesk.plans.api import router as plans_router
 from fairdesk.regions.api import router as regions_router
@@ -156,6 +157,7 @@ api.add_router("/", bookings_router)
 api.add_router("/", accounts_router)
 api.add_router("/", plans_router)
 api.add_router("/", notify_router)
+api.add_router("/", knowledge_router)
 api.add_router("/", courses_router)
 api.add_router("/", support_router)
 api.add_router("/", complaints_router)

@@ -38,6 +38,35 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(autouse=True)
+def axe_every_page(request):
+    """In browser tests, every page opened is checked by axe-core (fairdesk.testing.axe.AxeWatch): a serious
+    or critical violation fails the test. Tests that audit pages themselves (the CSP test) opt out with
+    `@pytest.mark.no_axe_watch`."""
+    if request.node.get_closest_marker("browser") is None or request.node.get_closest_marker("no_axe_watch"):
+        yield
+        return
+    from fairdesk.testing.axe import AxeWatch
+
+    browser = request.getfixturevalue("browser")
+    watch = AxeWatch()
+    new_context = browser.new_context
+
+    def watched_context(**kwargs):
+        context = new_context(**kwargs)
+        watch.watch(context, opener=new_context, options=kwargs)
+        return context
+
+    browser.new_context = watched_context
+    try:
+        yield
+    finally:
+        browser.new_context = new_context
+    failures = watch.finish()
+    if failures:
+        pytest.fail("accessibility (axe-core) violations:\n" + "\n".join(failures), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def sms_gateway():
     """The local SMS gateway the live server sends to (the generic webhook protocol)."""

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fairdesk.notify",
     "fairdesk.dispatch",
     "fairdesk.plans",
+    "fairdesk.knowledge",
     "fairdesk.courses",
     "fairdesk.support",
     "fairdesk.complaints",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("fairdesk.bookings.urls")),
     path("", include("fairdesk.notify.urls")),
     path("", include("fairdesk.dispatch.urls")),
+    path("", include("fairdesk.knowledge.urls")),
     path("", include("fairdesk.plans.urls")),
     path("", include("fairdesk.courses.urls")),
     path("", include("fairdesk.support.urls")),

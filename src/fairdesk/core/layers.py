@@ -22,6 +22,7 @@ APPS = (
     "plans",
     "bookings",
     "dispatch",
+    "knowledge",
     "courses",
     "support",
     "complaints",

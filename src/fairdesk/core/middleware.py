@@ -92,6 +92,10 @@ class RejectNulBytesMiddleware:
             return False
         content_type = request.content_type or ""
         if content_type in _FORM_TYPES:
+            if request.path_info.startswith("/api/"):
+                # The API reads the raw body after us (a form sent to a JSON endpoint): keep it readable by
+                # reading it first (a multipart parse would consume the stream: a 500 instead of a 4xx).
+                request.body  # noqa: B018
             fields = request.POST.lists()
             if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
                 return True

@@ -54,6 +54,9 @@ SCHEDULE: dict[str, Schedule] = {
     # Booking slots made ahead for each station's days_ahead (reading a day never creates them; one query
     # when none is due).
     "bookings.slots_ahead": Schedule(60, SLOW),
+    # Demo only (FAIRDESK_TEST_CLOCK): the demo technicians' shifts follow the demo clock, so that a jump of
+    # the clock still leaves bookable slots.
+    "dispatch.demo_shifts_ahead": Schedule(60, SLOW),
     # Chains whose worker died are restarted (`manage.py worker` also does this itself; with RQ workers only
     # this job does): the scheduler watches the sending lanes.
     "core.revive_stale_chains": Schedule(5, FAST),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -532,6 +533,34 @@ def technicians_load_demo() -> int:
         )
         created += 1
     return created
+
+
+DEMO_SHIFT_DAYS = 30
+
+
+def demo_shifts_ahead() -> int:
+    """With the demo's test clock on (FAIRDESK_TEST_CLOCK), technicians stay on shift as the clock moves: a
+    shift that ends within the booking horizon is extended to DEMO_SHIFT_DAYS after the demo's now, and the
+    stations' slots take the capacity again. Without it a jump of the demo clock left no bookable slot (the
+    demo's shifts were made for real dates only; issue 16 item 11). Off outside demos (real rosters are
+    entered by managers). Returns the technicians extended."""
+    if not settings.FAIRDESK_TEST_CLOCK:
+        return 0
+    now = clock.now()
+    horizon = now + dt.timedelta(days=15)
+    short = list(
+        Technician.objects.annotate(last_end=Max("shifts__end")).filter(last_end__lt=horizon).order_by("pk")
+    )
+    stations = set()
+    for tech in short:
+        with transaction.atomic():
+            Shift.objects.filter(technician=tech, end=tech.last_end).update(
+                end=now + dt.timedelta(days=DEMO_SHIFT_DAYS)
+            )
+        stations.add(tech.station_id)
+    for station in Station.objects.filter(pk__in=stations).order_by("pk"):
+        slots_recount(station=station)
+    return len(short)
 
 
 @transaction.atomic

@@ -174,9 +174,9 @@ def in_service(*, customer) -> bool:
 
 
 def link_views(codes) -> list[dict]:
-    from fairdesk.support.links import LINKS, link_url
+    from fairdesk.support.links import is_link, link_label, link_url
 
-    return [{"code": c, "label": str(LINKS[c][1]), "url": link_url(c)} for c in codes if c in LINKS]
+    return [{"code": c, "label": str(link_label(c)), "url": link_url(c)} for c in codes if is_link(c)]
 
 
 def conversation_view(conversation: Conversation, *, staff: bool = False, after_id: int = 0) -> dict:

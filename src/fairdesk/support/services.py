@@ -22,8 +22,11 @@ from django.utils.translation import gettext_noop
 from fairdesk.accounts.models import User
 from fairdesk.core import clock, live
 from fairdesk.core.services import event_record
+from fairdesk.knowledge import selectors as knowledge_selectors
+from fairdesk.knowledge import services as knowledge_services
 from fairdesk.support import bot, events, messages, queue, selectors
 from fairdesk.support.errors import InvalidInput, SupportConflict
+from fairdesk.support.links import article_slug
 from fairdesk.support.models import (
     OPEN_STATUSES,
     TEXT_MAX,
@@ -348,6 +351,7 @@ def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datet
             "rule": queue.RULE,
         },
     )
+    _human_after_articles(conversation)
     if callback_at:
         _system(
             conversation,
@@ -359,6 +363,23 @@ def _human(conversation: Conversation, *, how: str, actor, callback_at: dt.datet
     live_status(conversation)
     transaction.on_commit(queue_dispatch, robust=True)
     transaction.on_commit(live_queue, robust=True)
+
+
+def _human_after_articles(conversation: Conversation) -> None:
+    """A person asked for after the bot linked help articles: the knowledge base records it, so that
+    conversation is never counted as solved by self-service."""
+    slugs = {
+        slug
+        for links in conversation.messages.filter(author=Author.BOT).values_list("links", flat=True)
+        for code in links or ()
+        if (slug := article_slug(code)) is not None
+    }
+    if slugs:
+        knowledge_services.human_after_article_record(
+            conversation_id=conversation.pk,
+            article_ids=knowledge_selectors.article_ids(slugs),
+            language=conversation.language,
+        )
 
 
 def human_request(

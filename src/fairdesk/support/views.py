@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fairdesk.accounts import permissions
 from fairdesk.accounts.models import Role, User
 from fairdesk.accounts.phone import mask_phone
-from fairdesk.accounts.sessions import session_customer, verify_session
+from fairdesk.accounts.sessions import page_code_send, session_customer, verify_session
 from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.pages import error_page, form_id
@@ -65,6 +65,10 @@ def home(request):
     if permissions.staff_role(request.user) is not None:
         return redirect("support:desk")
     customer = session_customer(request)
+    if request.method == "POST" and request.POST.get("action") == "send_code":  # without JavaScript
+        extra, status = page_code_send(request)
+        context = {**_chat_context(request, None), **extra}
+        return render(request, "support/home.html", context, status=status)
     if request.method == "POST":  # sign in with phone + code
         try:
             verify_session(request, request.POST.get("phone", ""), request.POST.get("code", ""))

@@ -46,10 +46,57 @@ def hotline_panel(request) -> str:
     )
 
 
+def knowledge_answers():
+    """The bot's answers: the managers' question table, then every published help-centre article (its
+    titles as the questions, its first paragraph as the answer, a link to it; the lock-out topic also gets
+    the emergency link). An article's answer id is minus its article id, so the two never collide in the
+    index or in `support.bot_answered`'s `answer`."""
+    from fairdesk.knowledge import selectors as knowledge
+    from fairdesk.support import bot
+    from fairdesk.support.links import article_code
+
+    answers = list(bot.DEFAULT_SOURCE.load())
+    for article in knowledge.bot_articles():
+        links = (article_code(article.slug),)
+        if article.topic == "lockout":
+            links = ("help_now", *links)
+        answers.append(
+            bot.Answer(
+                id=-article.id,
+                questions=article.questions,
+                text=article.text,
+                text_en=article.text_en,
+                links=links,
+            )
+        )
+    return answers
+
+
+def knowledge_answers_version():
+    """One query for both sources' version keys (the reply path reads it on every message)."""
+    from django.db import connection
+
+    from fairdesk.knowledge.models import ArticleVersion
+    from fairdesk.support.models import BotAnswer
+
+    answers, versions = BotAnswer._meta.db_table, ArticleVersion._meta.db_table
+    with connection.cursor() as cursor:
+        sql = (  # table names from the models, never input
+            f"SELECT (SELECT COUNT(*) FROM {answers}), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {answers} WHERE active = %s), "
+            f"(SELECT MAX(updated_at) FROM {answers}), (SELECT MAX(id) FROM {answers}), "
+            f"(SELECT COUNT(*) FROM {versions} WHERE published = %s), "
+            f"(SELECT MAX(reviewed_at) FROM {versions})"
+        )
+        cursor.execute(sql, [True, True])
+        return ("kb", *cursor.fetchone())
+
+
 def connect() -> None:
     from fairdesk.bookings import console
     from fairdesk.core import demo, live, periodic
     from fairdesk.notify import inbound
+    from fairdesk.support import bot
     from fairdesk.support.demo import load_demo
     from fairdesk.support.services import queue_dispatch, sms_inbound
 
@@ -60,4 +107,6 @@ def connect() -> None:
     inbound.handler_register("support", sms_inbound)
     # The safety net under "assigned the moment an agent frees up": every few seconds (core.periodic).
     periodic.register("support.queue_dispatch", queue_dispatch)
+    # The bot answers from the knowledge base too (the seam bot.answer_source_register).
+    bot.answer_source_register(knowledge_answers, version=knowledge_answers_version)
     demo.register("support.bot_answers", lambda *, verbosity=1: [f"support: {load_demo()}"])

@@ -93,6 +93,15 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "providers/appeals/<int:appeal_id>/answer/"): allow("manager"),
     ("GET", "providers/me/"): allow("technician", "manager"),
     ("GET", "/api/v1/rules"): EVERYONE,
+    # the help centre (public: reading, searching and saying whether an article helped)
+    ("GET", "help/"): EVERYONE,
+    ("GET", "help/suggest/"): EVERYONE,
+    ("GET", "help/locked-out/"): EVERYONE,
+    ("GET", "help/<slug:slug>/"): EVERYONE,
+    ("POST", "help/<slug:slug>/feedback/"): EVERYONE,
+    ("GET", "/api/v1/kb/search"): EVERYONE,
+    ("GET", "/api/v1/kb/articles/{slug}"): EVERYONE,
+    ("POST", "/api/v1/kb/articles/{slug}/feedback"): EVERYONE,
     # transparency report (public; the API without from/to is a 422, which is an answer, not a refusal)
     ("GET", "transparency/"): EVERYONE,
     ("GET", "transparency/report.csv"): EVERYONE,
@@ -294,6 +303,11 @@ def _fill(route: str, world) -> str:
             return world["urgent"].reference
         if route.startswith(("rules/", "providers/")):
             return str(_transparency_path(match.group("name"), world))
+        if route.startswith(("help/", "/api/v1/kb/")):
+            from fairdesk.knowledge.demo import load_demo
+
+            load_demo()
+            return "lost-keys"
         return str(world["path"][match.group("name")])
 
     route = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
@@ -405,6 +419,8 @@ def _body(route: str, identity: str, world) -> dict:
         "providers/<int:station_id>/appeal/": {"reason": "matrix"},
         "providers/appeals/<int:appeal_id>/answer/": {"outcome": "upheld", "answer": "matrix"},
         "/api/v1/auth/sms-code": {"phone": "13800000009"},
+        "/api/v1/kb/articles/{slug}/feedback": {"helpful": True},
+        "help/<slug:slug>/feedback/": {"helpful": "yes"},
         "/api/v1/auth/verify": {"phone": "13800000009", "code": "000000"},
         "my/<str:reference>/reschedule/": {"slot_id": slot},
         "my/<str:reference>/cancel/": {"reason": "matrix"},
@@ -475,6 +491,8 @@ def test_access(world, method, route):
         url += "?address=江苏省泰州市姜堰区人民路1号&service_type=lock-repair"
     if route == "/api/v1/subscriptions":
         url += "" if method == "POST" else "?customer_phone=%2B8613800000001"
+    if route in ("/api/v1/kb/search", "help/", "help/suggest/"):
+        url += "?q=钥匙丢了"
     if route == "/api/v1/complaints/export":
         url += "?from=2020-01-01&to=2030-12-31&format=csv"
     got = {}

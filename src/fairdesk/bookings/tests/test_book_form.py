@@ -132,3 +132,17 @@ def test_a_plan_holder_sees_their_price(client, network, catalog):  # noqa: F811
     session.save()
     price = html.unescape(tomorrow_page(client).split('data-testid="price"')[1].split("</div>")[0])
     assert "您的价格：¥108.00" in price and "原价 ¥120.00，套餐会员优惠 10%" in price
+
+
+@pytest.mark.parametrize("page", ["/my/", "/plan/", "/support/"])
+def test_sign_in_pages_send_the_code_without_javascript(client, db, page):
+    """Issue 16 item 5: "获取验证码" is a real submit on every sign-in form (htmx only enhances it)."""
+    shown = client.post(page, {"phone": "137 1111 3333", "action": "send_code"})
+    assert shown.status_code == 200
+    body = shown.content.decode()
+    assert 'data-testid="code-sent"' in body and 'value="137 1111 3333"' in body
+    signed_in = client.post(page, {"phone": "137 1111 3333", "code": last_code("+8613711113333")})
+    assert signed_in.status_code == 302
+    client.logout()
+    again = client.post(page, {"phone": "137 1111 3333", "action": "send_code"})
+    assert again.status_code == 429 and 'data-testid="code-error"' in again.content.decode()

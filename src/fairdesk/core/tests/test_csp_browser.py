@@ -16,7 +16,7 @@ import pytest
 
 from fairdesk.testing.axe import axe_summary, axe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.no_axe_watch]  # audits every page itself
 ADDRESS = "江苏省泰州市姜堰区人民路1号"
 PASSWORD = "fairdesk-demo-2026"
 STAFF = {  # load_demo's accounts
@@ -160,6 +160,11 @@ def test_customer_pages_have_no_csp_violations(watcher, sms_gateway):
     page.get_by_role("button", name="查看我的预约").click()
     page.get_by_test_id("channels").wait_for()
     w.visit("/help-now/")
+    w.visit("/help/")
+    page = w.visit("/help/?q=钥匙丢了进不了门")
+    page.get_by_test_id("hit").first.wait_for()
+    w.visit("/help/broken-key/")
+    w.visit("/help/locked-out/")
     page = w.visit("/plan/")  # signed in by the verified phone: the plan actions and the demo clock
     page.get_by_test_id("plan-actions").wait_for()
     w.visit("/plan/subscribe/")

@@ -59,3 +59,33 @@ def test_production_has_no_demo_clock(client, settings):
     assert client.post("/demo-clock/back/").status_code == 404
     assert client.post("/plan/demo-clock/", {"days": 1}).status_code == 404
     assert 'data-testid="demo-clock-banner"' not in client.get("/").content.decode()
+
+
+def test_after_a_jump_the_demo_still_has_bookable_slots(demo):
+    """The cause behind item 11's empty days: demo shifts were made for real dates only. After a 40-day jump
+    the periodic jobs give the demo technicians shifts again and the days ahead have open slots."""
+    from fairdesk.bookings.selectors import booking_days, slots_open_for_day
+    from fairdesk.bookings.services import service_types_load_demo, slots_ensure_ahead
+    from fairdesk.dispatch.services import demo_shifts_ahead, technicians_load_demo
+    from fairdesk.regions.models import Division
+    from fairdesk.regions.services import service_area_add, station_create
+
+    service_types_load_demo()
+    division = Division.objects.get(code="321204", valid_until=None)
+    station = station_create(name="泰州服务站", address="姜堰区", division=division, hotline="400-100-2000")
+    service_area_add(station=station, division=division)
+    technicians_load_demo()
+    demo_clock_advance(seconds=40 * 86_400)
+    slots_ensure_ahead()
+    tomorrow = booking_days(station=station)[1]
+    assert slots_open_for_day(station=station, day=tomorrow) == []  # the old shift ended: nothing to book
+    assert demo_shifts_ahead() == 1
+    assert slots_open_for_day(station=station, day=tomorrow)  # on shift again: open slots
+    assert demo_shifts_ahead() == 0  # idempotent
+
+
+def test_demo_shifts_stay_as_they_are_without_the_demo_clock(settings):
+    settings.FAIRDESK_TEST_CLOCK = False
+    from fairdesk.dispatch.services import demo_shifts_ahead
+
+    assert demo_shifts_ahead() == 0

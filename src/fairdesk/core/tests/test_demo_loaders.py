@@ -17,6 +17,7 @@ def test_every_app_with_demo_data_declares_a_loader_run_in_layer_order():
         "plans.catalog",
         "bookings.service_types_and_slots",
         "dispatch.technicians",
+        "knowledge.articles",
         "courses.demo",
         "support.bot_answers",
         "complaints.demo",
