@@ -14,11 +14,12 @@ class DispatchConfig(AppConfig):
         from fairdesk.dispatch.demo import dispatch_load_demo
         from fairdesk.dispatch.planning import nightly_plan_if_due
         from fairdesk.dispatch.selectors import visit_capacity
-<<<<<<< HEAD
-        from fairdesk.dispatch.services import offers_expire, opening_records_purge, urgent_escalate_due
-=======
-        from fairdesk.dispatch.services import demo_shifts_ahead, offers_expire, opening_records_purge
->>>>>>> main
+        from fairdesk.dispatch.services import (
+            demo_shifts_ahead,
+            offers_expire,
+            opening_records_purge,
+            urgent_escalate_due,
+        )
         from fairdesk.dispatch.views import hotline_urgent_panel
 
         periodic.register("dispatch.offers_expire", offers_expire)
