@@ -33,6 +33,9 @@ class Schedule:
 SCHEDULE: dict[str, Schedule] = {
     # An emergency offer not accepted in time goes to the next best technician.
     "dispatch.offers_expire": Schedule(1, FAST),
+    # An emergency waiting past FAIRDESK_URGENT_ESCALATE_MINUTES with no accepted job goes to the dispatcher
+    # (top of the board, a sound and a notification).
+    "dispatch.urgent_escalate": Schedule(15, FAST),
     # Waiting conversations go to agents on duty with room (done at once on every change; this is the net).
     "support.queue_dispatch": Schedule(5, FAST),
     # Complaints' escalation ladder (half-way alerts to the team lead, missed deadlines, the hard limit).

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline
-from fairdesk.regions.models import Division, ServiceArea, Station
+from fairdesk.regions.models import CoverageDemand, Division, ServiceArea, Station
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -49,3 +49,14 @@ class ServiceAreaAdmin(AuditedAdmin):
     list_display = ("station", "division", "source_text")
     search_fields = ("station__name", "division__name", "source_text")
     autocomplete_fields = ("station", "division")
+
+
+@admin.register(CoverageDemand)
+class CoverageDemandAdmin(AuditedAdmin):
+    """Demand where there is no coverage yet, newest first; filter by province to see where to open next."""
+
+    list_display = ("created_at", "address", "division", "phone")
+    list_filter = ("division__province_name",)
+    search_fields = ("address", "phone", "division__name")
+    readonly_fields = ("created_at", "address", "division", "phone")
+    date_hierarchy = "created_at"

@@ -138,3 +138,29 @@ class ServiceArea(models.Model):
             raise ValidationError({"division": _("只能覆盖现行行政区划；已撤销的区划请改用其继承区划。")})
         if self.division_id and self.division.level == Level.PROVINCE:
             raise ValidationError({"division": _("服务区域须为地级或县级区划。")})
+
+
+class CoverageDemand(models.Model):
+    """Someone asked for service where there is none yet: what they typed, the division it resolved to (if it
+    did), a phone to call back when the area opens (if given) and when. The business sees these in the admin
+    (by division) to decide where to open next; nothing is promised to the customer."""
+
+    address = models.CharField(_("地址"), max_length=200)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    phone = models.CharField(_("手机号"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("未覆盖地区的服务需求")
+        verbose_name_plural = _("未覆盖地区的服务需求")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.address
