@@ -1,17 +1,22 @@
 """A day of emergency requests over the demo coverage area: fairdesk's assignment against the naive baseline.
 
-    .venv/bin/python bench/emergency_sim.py [--technicians 400] [--requests 3000] [--decision-techs 10000]
+    .venv/bin/python bench/emergency_sim.py [--technicians 800] [--requests 2000] [--decision-techs 10000]
+        [--json]
 
-fairdesk: the qualified technician with the smallest ETA, counting the job they are on (busy until it ends).
+fairdesk: `TechnicianIndex.choose` (the latest arrival within the 30-minute promise, so the nearest stay free;
+else the earliest arrival, idle first; when nobody arrives within reach, queued behind the first to arrive).
 baseline: the nearest idle qualified technician; when none is idle, the one who becomes free first.
 Prints the share of customers reached within 30 minutes, mean and p95 wait, and decision latency p50/p99
-(measured separately with --decision-techs technicians in the index). Uses a temporary SQLite database for
-the divisions and demo coverage (imported first, not timed).
+(measured separately with --decision-techs technicians in the index); --json prints the same figures as one
+JSON object instead. Uses a temporary SQLite database for the divisions and demo coverage (imported first, not
+timed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import random
 import statistics
@@ -125,17 +130,35 @@ def _baseline(index, lat, lng, skill, now, urban, travel):
     return tech.id, tech.busy_until - now + travel.minutes(tech.lat, tech.lng, lat, lng, urban=urban)
 
 
-def report(name: str, waits: list[float]) -> None:
+def summary(waits: list[float]) -> dict:
     finite = sorted(w for w in waits if w != float("inf"))
-    within = sum(1 for w in waits if w <= 30) / len(waits)
-    p95 = finite[int(0.95 * (len(finite) - 1))] if finite else float("nan")
+    return {
+        "within_30_share": sum(1 for w in waits if w <= 30) / len(waits) if waits else 0.0,
+        "mean_wait_min": statistics.mean(finite) if finite else None,
+        "p95_wait_min": finite[int(0.95 * (len(finite) - 1))] if finite else None,
+        "unserved": len(waits) - len(finite),
+    }
+
+
+def report(name: str, figures: dict) -> None:
+    mean, p95 = figures["mean_wait_min"], figures["p95_wait_min"]
     print(
-        f"{name:9} reached within 30 min: {within:6.1%}   mean wait {statistics.mean(finite):6.1f} min   "
-        f"p95 {p95:6.1f} min   unserved {len(waits) - len(finite)}"
+        f"{name:9} reached within 30 min: {figures['within_30_share']:6.1%}   "
+        f"mean wait {mean if mean is not None else float('nan'):6.1f} min   "
+        f"p95 {p95 if p95 is not None else float('nan'):6.1f} min   unserved {figures['unserved']}"
     )
 
 
-def decision_latency(rng, points, count: int, travel) -> None:
+def run_day(points, *, technicians: int, requests: int, seed: int, travel) -> dict:
+    """Both policies over the same day: {"fairdesk": summary, "baseline": summary}."""
+    techs, calls = make_day(random.Random(seed), points, technicians, requests)
+    return {
+        "fairdesk": summary(simulate("fairdesk", techs, calls, travel)),
+        "baseline": summary(simulate("baseline", techs, calls, travel)),
+    }
+
+
+def decision_latency(rng, points, count: int, travel) -> dict:
     from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 
     index = TechnicianIndex(travel=travel)
@@ -165,12 +188,11 @@ def decision_latency(rng, points, count: int, travel) -> None:
         timings.append(time.perf_counter() - started)
         examined.append(decision.examined)
     timings.sort()
-    p50 = timings[len(timings) // 2] * 1000
-    print(
-        f"decision latency with {count:,} technicians in the index: p50 {p50:.3f} ms, "
-        f"p99 {timings[int(len(timings) * 0.99)] * 1000:.3f} ms (goal p99 <= 5 ms); "
-        f"technicians examined per decision: median {statistics.median(examined):.0f}"
-    )
+    return {
+        "p50": timings[len(timings) // 2] * 1000,
+        "p99": timings[int(len(timings) * 0.99)] * 1000,
+        "examined_median": statistics.median(examined),
+    }
 
 
 def main() -> None:
@@ -179,17 +201,38 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--decision-techs", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of the text report"
+    )
     args = parser.parse_args()
-    setup_django()
+    if args.json:  # nothing but the JSON object on stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            setup_django()
+    else:
+        setup_django()
     from fairdesk.dispatch.travel import DEFAULT_TRAVEL
 
     rng = random.Random(args.seed)
     points = covered_points()
-    techs, calls = make_day(rng, points, args.technicians, args.requests)
-    print(f"{len(points)} covered divisions, {args.technicians} technicians, {len(calls)} emergencies a day")
-    report("fairdesk", simulate("fairdesk", techs, calls, DEFAULT_TRAVEL))
-    report("baseline", simulate("baseline", techs, calls, DEFAULT_TRAVEL))
-    decision_latency(rng, points, args.decision_techs, DEFAULT_TRAVEL)
+    day = run_day(
+        points, technicians=args.technicians, requests=args.requests, seed=args.seed, travel=DEFAULT_TRAVEL
+    )
+    latency = decision_latency(rng, points, args.decision_techs, DEFAULT_TRAVEL)
+    if args.json:
+        day["decision_ms"] = {"p50": latency["p50"], "p99": latency["p99"]}
+        print(json.dumps(day))
+        return
+    print(
+        f"{len(points)} covered divisions, {args.technicians} technicians, {args.requests} emergencies a day"
+    )
+    report("fairdesk", day["fairdesk"])
+    report("baseline", day["baseline"])
+    print(
+        f"decision latency with {args.decision_techs:,} technicians in the index: "
+        f"p50 {latency['p50']:.3f} ms, "
+        f"p99 {latency['p99']:.3f} ms (goal p99 <= 5 ms); "
+        f"technicians examined per decision: median {latency['examined_median']:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -52,9 +52,9 @@ def axe_every_page(request):
     watch = AxeWatch()
     new_context = browser.new_context
 
-    def watched_context(*args, **kwargs):
-        context = new_context(*args, **kwargs)
-        watch.watch(context)
+    def watched_context(**kwargs):
+        context = new_context(**kwargs)
+        watch.watch(context, opener=new_context, options=kwargs)
         return context
 
     browser.new_context = watched_context

@@ -249,6 +249,9 @@ FAIRDESK_VAPID_PRIVATE_KEY = env_str("FAIRDESK_VAPID_PRIVATE_KEY", "")
 FAIRDESK_VAPID_SUBJECT = env_str("FAIRDESK_VAPID_SUBJECT", "mailto:ops@example.com")
 # Minutes a technician has to accept an emergency offer before it goes to the next best one.
 FAIRDESK_OFFER_MINUTES = env_int("FAIRDESK_OFFER_MINUTES", 3)
+# An emergency waiting this long without an accepted job is escalated to the dispatcher (sound, top of the
+# board), and its next offer goes to the nearest technician whatever the keep-the-nearest-free rule says.
+FAIRDESK_URGENT_ESCALATE_MINUTES = env_int("FAIRDESK_URGENT_ESCALATE_MINUTES", 5)
 # Where customers reach this site (links in SMS, e.g. the one-tap "turn auto-renew off").
 FAIRDESK_SITE_URL = env_str("FAIRDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Payments: the sandbox provider (`python -m fairdesk.testing.payment_sandbox`; `make run` starts it).

@@ -33,6 +33,9 @@ class Schedule:
 SCHEDULE: dict[str, Schedule] = {
     # An emergency offer not accepted in time goes to the next best technician.
     "dispatch.offers_expire": Schedule(1, FAST),
+    # An emergency waiting past FAIRDESK_URGENT_ESCALATE_MINUTES with no accepted job goes to the dispatcher
+    # (top of the board, a sound and a notification).
+    "dispatch.urgent_escalate": Schedule(15, FAST),
     # Waiting conversations go to agents on duty with room (done at once on every change; this is the net).
     "support.queue_dispatch": Schedule(5, FAST),
     # Complaints' escalation ladder (half-way alerts to the team lead, missed deadlines, the hard limit).
@@ -51,9 +54,6 @@ SCHEDULE: dict[str, Schedule] = {
     # Booking slots made ahead for each station's days_ahead (reading a day never creates them; one query
     # when none is due).
     "bookings.slots_ahead": Schedule(60, SLOW),
-    # Demo only (FAIRDESK_TEST_CLOCK): the demo technicians' shifts follow the demo clock, so that a jump of
-    # the clock still leaves bookable slots.
-    "dispatch.demo_shifts_ahead": Schedule(60, SLOW),
     # Chains whose worker died are restarted (`manage.py worker` also does this itself; with RQ workers only
     # this job does): the scheduler watches the sending lanes.
     "core.revive_stale_chains": Schedule(5, FAST),

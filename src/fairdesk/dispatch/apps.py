@@ -14,13 +14,13 @@ class DispatchConfig(AppConfig):
         from fairdesk.dispatch.demo import dispatch_load_demo
         from fairdesk.dispatch.planning import nightly_plan_if_due
         from fairdesk.dispatch.selectors import visit_capacity
-        from fairdesk.dispatch.services import demo_shifts_ahead, offers_expire, opening_records_purge
+        from fairdesk.dispatch.services import offers_expire, opening_records_purge, urgent_escalate_due
         from fairdesk.dispatch.views import hotline_urgent_panel
 
         periodic.register("dispatch.offers_expire", offers_expire)
+        periodic.register("dispatch.urgent_escalate", urgent_escalate_due)
         periodic.register("dispatch.nightly_plan", nightly_plan_if_due)
         periodic.register("dispatch.opening_records_purge", opening_records_purge)
-        periodic.register("dispatch.demo_shifts_ahead", demo_shifts_ahead)
         # bookings reacts to dispatch only through its hooks: new slots take the shifts' capacity, the hotline
         # console shows the emergencies waiting for a call-back.
         capacity.provider_register("dispatch.shifts", visit_capacity)

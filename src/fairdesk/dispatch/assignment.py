@@ -17,7 +17,10 @@ from fairdesk.dispatch.travel import DEFAULT_TRAVEL, StraightLineTravel
 CELL_DEG = 0.1
 # The published rule this module implements (/rules/emergency_allocation/, version 1), recorded on every offer
 # (urgent.offered: `rule`).
-RULE = "emergency_allocation:1"
+RULE = "emergency_allocation:2"
+# A request that has waited this long (re-offered after a decline or silence) gets the smallest ETA, whatever
+# the keep-the-nearest-free rule says.
+NEAREST_AFTER_MINUTES = 5.0
 
 
 @dataclass
@@ -72,20 +75,38 @@ class TechnicianIndex:
         promise_minutes: float = 30.0,
         max_minutes: float = 24 * 60,
         exclude: frozenset[int] = frozenset(),
+        waited_minutes: float = 0.0,
+        nearest_after: float = NEAREST_AFTER_MINUTES,
     ) -> Decision:
         """fairdesk's policy. If some qualified technicians can keep the 30-minute promise, send the one of
         them who arrives *latest* within it: the nearest ones stay free for the next emergency close to them,
-        and this customer is still reached in time. If nobody can keep it, say so and send the best ETA."""
+        and this customer is still reached in time. If nobody can keep it, say so and send the best ETA.
+
+        Keeping the nearest free never abandons anyone: a request that has already waited `nearest_after`
+        minutes gets the smallest ETA whatever the reserve rule says, and when nobody can arrive within
+        `max_minutes` the request is still served, queued behind the technician within travelling reach
+        (`max_minutes` of travel) who arrives first, as the nearest-idle baseline would serve it."""
         where = {"lat": lat, "lng": lng, "skill": skill, "now": now, "urban": urban, "exclude": exclude}
-        keepers = self.within(**where, minutes=promise_minutes)
-        if keepers.technician is not None:
-            return keepers
-        # The promise cannot be kept: an idle technician comes (smallest ETA among them), so nobody's
-        # running chain of nearby jobs is broken; only if none is idle within reach, the smallest ETA overall.
-        decision = self.best(**where, max_minutes=max_minutes, idle_only=True)
+        examined = 0
+        if waited_minutes < nearest_after:
+            keepers = self.within(**where, minutes=promise_minutes)
+            if keepers.technician is not None:
+                return keepers
+            examined = keepers.examined
+            # The promise cannot be kept: an idle technician comes (smallest ETA among them), so nobody's
+            # running chain of nearby jobs is broken; only if none is idle within reach, the smallest ETA.
+            decision = self.best(**where, max_minutes=max_minutes, idle_only=True)
+            examined += decision.examined
+        else:
+            decision = Decision(None, None)
         if decision.technician is None:
             decision = self.best(**where, max_minutes=max_minutes)
-        decision.examined += keepers.examined
+            examined += decision.examined
+        if decision.technician is None:
+            # Nobody arrives within max_minutes: queue behind whoever within travelling reach is first.
+            decision = self.best(**where, max_minutes=max_minutes, reach_by_travel=True)
+            examined += decision.examined
+        decision.examined = examined
         return decision
 
     def within(
@@ -128,8 +149,11 @@ class TechnicianIndex:
         max_minutes: float = 24 * 60,
         exclude: frozenset[int] = frozenset(),
         idle_only: bool = False,
+        reach_by_travel: bool = False,
     ) -> Decision:
-        """Smallest ETA among qualified technicians on shift (ties: the lower id, for reproducibility)."""
+        """Smallest ETA among qualified technicians on shift (ties: the lower id, for reproducibility) that
+        arrive within `max_minutes`; with `reach_by_travel`, among those whose *travel* is within it (the ETA,
+        waiting for their current job included, may then be longer)."""
         center = self.cell_of(lat, lng)
         km_per_cell_lat = 111.0 * CELL_DEG
         km_per_cell_lng = km_per_cell_lat * max(math.cos(math.radians(lat)), 0.1)
@@ -158,10 +182,13 @@ class TechnicianIndex:
                     if idle_only and tech.busy_until > now:
                         continue
                     wait = max(tech.busy_until - now, 0.0)
-                    eta = wait + self.travel.minutes(tech.lat, tech.lng, lat, lng, urban=urban)
+                    travel = self.travel.minutes(tech.lat, tech.lng, lat, lng, urban=urban)
+                    if reach_by_travel and travel > max_minutes:
+                        continue
+                    eta = wait + travel
                     if eta < best_eta or (eta == best_eta and best_id is not None and tech.id < best_id):
                         best_eta, best_id = eta, tech.id
-        if best_id is None or best_eta > max_minutes:
+        if best_id is None or (best_eta > max_minutes and not reach_by_travel):
             return Decision(None, None, examined)
         return Decision(best_id, best_eta, examined)
 

@@ -70,6 +70,24 @@ URGENT_NO_TECHNICIAN = declare(
     description="No technician could be offered an urgent request (it stays queued).",
     label=_("暂无空闲技师"),
 )
+URGENT_ESCALATED = declare(
+    "urgent.escalated",
+    app="dispatch",
+    description=(
+        "An urgent request waited longer than the escalation threshold (threshold_minutes) with no accepted"
+        " job and went to the top of the dispatcher's board with a sound: how long it had waited, its status"
+        " and the job on offer, if any."
+    ),
+    payload={
+        "station": "int?",
+        "status": "code",
+        "waited_minutes": "int",
+        "threshold_minutes": "int",
+        "job": "int?",
+    },
+    label=_("等待过久，已提醒调度员"),
+    defaults={"job": None},
+)
 URGENT_ASSIGNED = declare(
     "urgent.assigned",
     app="dispatch",

@@ -63,6 +63,9 @@ class UrgentRequest(Located):
     # Why it was held for a person to confirm: "phone" or "address" (the limit reached); empty otherwise.
     held_reason = models.CharField(_("待确认原因"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, db_index=True)
+    # When it was escalated to the dispatcher: waiting past FAIRDESK_URGENT_ESCALATE_MINUTES with no accepted
+    # job (services.urgent_escalate_due); it then heads the dispatcher's board with a sound.
+    escalated_at = models.DateTimeField(_("升级给调度员"), null=True, blank=True)
 
     class Meta:
         db_table = "bookings_urgentrequest"

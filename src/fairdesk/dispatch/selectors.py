@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairdesk.bookings.models import BookingStatus
 from fairdesk.core import clock
+from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     DEFAULT_RETENTION_DAYS,
     Job,
@@ -22,6 +23,67 @@ from fairdesk.dispatch.models import (
     VisitPlan,
 )
 from fairdesk.dispatch.travel import DEFAULT_TRAVEL
+
+REACH_DEGREES = 1.5  # ~150 km: farther than any useful emergency ETA; widened once if nobody is inside
+TYPICAL_JOB = dt.timedelta(minutes=45)
+_ACTIVE = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
+
+
+def technician_index(
+    now: dt.datetime, lat: float, lng: float, degrees: float | None = REACH_DEGREES
+) -> TechnicianIndex:
+    """Technicians on shift now near a place (a bounding box on indexed columns, never the whole table),
+    with when they become free, in the grid index of `assignment`."""
+    index = TechnicianIndex(travel=DEFAULT_TRAVEL)
+    on_shift = Technician.objects.filter(shifts__start__lte=now, shifts__end__gt=now).exclude(
+        status=TechStatus.OFF
+    )
+    if degrees is not None:
+        on_shift = on_shift.filter(
+            lat__range=(lat - degrees, lat + degrees), lng__range=(lng - degrees, lng + degrees)
+        )
+    techs = list(on_shift.distinct())
+    busy = {job.technician_id: job for job in Job.objects.filter(status__in=_ACTIVE, technician__in=techs)}
+    for tech in techs:
+        until = (tech.busy_until - now).total_seconds() / 60.0 if tech.busy_until else 0.0
+        job = busy.get(tech.pk)
+        if job is not None:  # free after arriving (or the promise) plus a typical emergency job
+            until = max(
+                until, ((job.arrived_at or job.promised_at) + TYPICAL_JOB - now).total_seconds() / 60.0
+            )
+        index.upsert(
+            TechState(id=tech.pk, lat=tech.lat, lng=tech.lng, skills=frozenset(tech.skills), busy_until=until)
+        )
+    return index
+
+
+def urgent_skill(urgent: UrgentRequest) -> str:
+    return urgent.service_type.skill if urgent.service_type_id and urgent.service_type.skill else "locks"
+
+
+def urgent_candidates(*, urgent: UrgentRequest, limit: int = 12) -> list[tuple[Technician, int]]:
+    """Who the dispatcher can send to an emergency: technicians on shift now, with the skill it needs, within
+    reach (REACH_DEGREES), sorted by ETA (minutes, counting the job they are finishing), nearest first."""
+    division = urgent.division
+    if division.lat is None:
+        return []
+    now = clock.now()
+    index = technician_index(now, division.lat, division.lng)
+    skill = urgent_skill(urgent)
+    urban = division.name.endswith("区")
+    etas = []
+    for cell in index.cells.values():
+        for state in cell.values():
+            if skill not in state.skills:
+                continue
+            eta = max(state.busy_until, 0.0) + DEFAULT_TRAVEL.minutes(
+                state.lat, state.lng, division.lat, division.lng, urban=urban
+            )
+            etas.append((eta, state.id))
+    etas.sort()
+    etas = etas[:limit]
+    techs = Technician.objects.select_related("user", "station").in_bulk([pk for _eta, pk in etas])
+    return [(techs[pk], max(round(eta), 1)) for eta, pk in etas if pk in techs]
 
 
 def technician_for_user(*, user) -> Technician | None:
@@ -130,10 +192,14 @@ def urgent_open() -> QuerySet[UrgentRequest]:
 
 
 def urgent_waiting() -> QuerySet[UrgentRequest]:
+    """Open emergencies for the dispatcher: escalated ones first (waited too long), then oldest first."""
+    escalated_first = Case(
+        When(escalated_at__isnull=False, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return (
         UrgentRequest.objects.exclude(status=UrgentStatus.CLOSED)
-        .select_related("station", "division")
-        .order_by("created_at")
+        .select_related("station", "division", "service_type")
+        .order_by(escalated_first, "created_at")
     )
 
 

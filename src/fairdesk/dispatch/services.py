@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +28,6 @@ from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.services import event_record
 from fairdesk.dispatch import assignment, events, messages, selectors
-from fairdesk.dispatch.assignment import TechnicianIndex, TechState
 from fairdesk.dispatch.models import (
     JOB_TRANSITIONS,
     URGENT_TRANSITIONS,
@@ -59,7 +57,7 @@ PROMISE_MINUTES = 30
 _OPENING_REQUIRED_MESSAGE = gettext_lazy(
     "这是开锁/开保险柜工单：请先完成开锁登记（核验证件、居住或所有权证明），再标记完成。"
 )
-TYPICAL_JOB = dt.timedelta(minutes=45)
+TYPICAL_JOB = selectors.TYPICAL_JOB
 ACTIVE = [JobStatus.OFFERED, JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE]
 
 
@@ -79,33 +77,8 @@ def _minutes(moment: dt.datetime, origin: dt.datetime) -> float:
     return (moment - origin).total_seconds() / 60.0
 
 
-REACH_DEGREES = 1.5  # ~150 km: farther than any useful emergency ETA; widened once if nobody is inside
-
-
-def _index(
-    now: dt.datetime, lat: float, lng: float, degrees: float | None = REACH_DEGREES
-) -> TechnicianIndex:
-    """Technicians on shift now near the request (a bounding box on indexed columns, never the whole
-    table), with when they become free, in the grid index of `assignment`."""
-    index = TechnicianIndex(travel=DEFAULT_TRAVEL)
-    on_shift = Technician.objects.filter(shifts__start__lte=now, shifts__end__gt=now).exclude(
-        status=TechStatus.OFF
-    )
-    if degrees is not None:
-        on_shift = on_shift.filter(
-            lat__range=(lat - degrees, lat + degrees), lng__range=(lng - degrees, lng + degrees)
-        )
-    techs = list(on_shift.distinct())
-    busy = {job.technician_id: job for job in Job.objects.filter(status__in=ACTIVE, technician__in=techs)}
-    for tech in techs:
-        until = _minutes(tech.busy_until, now) if tech.busy_until else 0.0
-        job = busy.get(tech.pk)
-        if job is not None:  # free after arriving (or the promise) plus a typical emergency job
-            until = max(until, _minutes((job.arrived_at or job.promised_at) + TYPICAL_JOB, now))
-        index.upsert(
-            TechState(id=tech.pk, lat=tech.lat, lng=tech.lng, skills=frozenset(tech.skills), busy_until=until)
-        )
-    return index
+REACH_DEGREES = selectors.REACH_DEGREES
+_index = selectors.technician_index  # the technicians on shift near a request, in the assignment grid index
 
 
 # Emergencies are never refused for coming too often: over either limit the request is stored but HELD for a
@@ -263,7 +236,16 @@ def urgent_assign(
     if not len(index):
         index = _index(now, lat, lng, degrees=None)  # nobody near: look everywhere, the ETA will say so
     decision = index.choose(
-        lat=lat, lng=lng, skill=skill, now=0.0, urban=urban, promise_minutes=PROMISE_MINUTES, exclude=exclude
+        lat=lat,
+        lng=lng,
+        skill=skill,
+        now=0.0,
+        urban=urban,
+        promise_minutes=PROMISE_MINUTES,
+        exclude=exclude,
+        # A request offered again after a decline or silence, waiting past the threshold, gets the nearest.
+        waited_minutes=_minutes(now, urgent.created_at),
+        nearest_after=settings.FAIRDESK_URGENT_ESCALATE_MINUTES,
     )
     if decision.technician is None:
         event_record(kind=events.URGENT_NO_TECHNICIAN, subject=urgent, actor=actor, actor_label="dispatch")
@@ -436,6 +418,58 @@ def offers_expire() -> int:
     return count
 
 
+def urgent_escalate_due() -> int:
+    """Emergencies waiting longer than FAIRDESK_URGENT_ESCALATE_MINUTES with no accepted job (queued, or
+    offered and not yet accepted) are escalated to the dispatcher once each: urgent.escalated, and the board
+    puts them on top with a sound (run by the periodic scheduler, `dispatch.urgent_escalate`). Held requests
+    wait for the hotline's call-back, not for a technician, and are left to the hotline console."""
+    threshold = settings.FAIRDESK_URGENT_ESCALATE_MINUTES
+    now = clock.now()
+    due = (
+        UrgentRequest.objects.filter(
+            status__in=[UrgentStatus.QUEUED, UrgentStatus.ASSIGNED],
+            escalated_at__isnull=True,
+            created_at__lte=now - dt.timedelta(minutes=threshold),
+        )
+        .exclude(jobs__status__in=[JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.DONE])
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in list(due[:200]):
+        if urgent_escalate(urgent_id=pk, threshold_minutes=threshold, now=now):
+            count += 1
+    return count
+
+
+@transaction.atomic
+def urgent_escalate(*, urgent_id: int, threshold_minutes: int, now: dt.datetime) -> bool:
+    """One waiting emergency to the dispatcher (False when it was escalated or taken meanwhile)."""
+    urgent = UrgentRequest.objects.select_for_update().filter(pk=urgent_id, escalated_at__isnull=True).first()
+    if urgent is None or urgent.status not in (UrgentStatus.QUEUED, UrgentStatus.ASSIGNED):
+        return False
+    jobs = list(urgent.jobs.order_by("-offered_at"))
+    if any(
+        j.status in (JobStatus.ACCEPTED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.DONE) for j in jobs
+    ):
+        return False
+    offered = next((j for j in jobs if j.status == JobStatus.OFFERED), None)
+    urgent.escalated_at = now
+    urgent.save(update_fields=["escalated_at"])
+    event_record(
+        kind=events.URGENT_ESCALATED,
+        subject=urgent,
+        actor_label="system",
+        payload={
+            "station": urgent.station_id,
+            "status": urgent.status,
+            "waited_minutes": int(_minutes(now, urgent.created_at)),
+            "threshold_minutes": threshold_minutes,
+            "job": offered.pk if offered else None,
+        },
+    )
+    return True
+
+
 @transaction.atomic
 def visit_advance(*, visit_id: int, actor, to: str):
     """A booked visit on the technician's day: en route → on site → done (the booking is then completed).
@@ -515,38 +549,15 @@ def technicians_load_demo() -> int:
             user=user, station=station, skills=["locks", "safes"], lat=station.lat, lng=station.lng
         )
         Shift.objects.create(
-            technician=tech, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(days=30)
+            technician=tech, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(days=DEMO_SHIFT_DAYS)
         )
         created += 1
     return created
 
 
-DEMO_SHIFT_DAYS = 30
-
-
-def demo_shifts_ahead() -> int:
-    """With the demo's test clock on (FAIRDESK_TEST_CLOCK), technicians stay on shift as the clock moves: a
-    shift that ends within the booking horizon is extended to DEMO_SHIFT_DAYS after the demo's now, and the
-    stations' slots take the capacity again. Without it a jump of the demo clock left no bookable slot (the
-    demo's shifts were made for real dates only; issue 16 item 11). Off outside demos (real rosters are
-    entered by managers). Returns the technicians extended."""
-    if not settings.FAIRDESK_TEST_CLOCK:
-        return 0
-    now = clock.now()
-    horizon = now + dt.timedelta(days=15)
-    short = list(
-        Technician.objects.annotate(last_end=Max("shifts__end")).filter(last_end__lt=horizon).order_by("pk")
-    )
-    stations = set()
-    for tech in short:
-        with transaction.atomic():
-            Shift.objects.filter(technician=tech, end=tech.last_end).update(
-                end=now + dt.timedelta(days=DEMO_SHIFT_DAYS)
-            )
-        stations.add(tech.station_id)
-    for station in Station.objects.filter(pk__in=stations).order_by("pk"):
-        slots_recount(station=station)
-    return len(short)
+# The demo's technicians are on shift for years, not a month: the demo clock jumps forward (30 days a tap on
+# "My plan"), and a shift that ended with real dates left no bookable slot after a jump (issue 16 item 11).
+DEMO_SHIFT_DAYS = 3650
 
 
 @transaction.atomic

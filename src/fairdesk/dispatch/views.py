@@ -19,7 +19,7 @@ from fairdesk.accounts.permissions import page_requires
 from fairdesk.accounts.phone import mask_phone, phone_or_invalid
 from fairdesk.bookings.selectors import service_types_active
 from fairdesk.core import clock
-from fairdesk.core.errors import DomainError
+from fairdesk.core.errors import DomainError, InvalidInput
 from fairdesk.core.pages import error_page, form_id
 from fairdesk.core.selectors import events_for
 from fairdesk.dispatch import selectors, services
@@ -123,7 +123,10 @@ def job_action(request, job_id: int):
         if action == "accept":
             services.job_accept(job_id=job_id, actor=request.user)
         elif action == "decline":
-            services.job_decline(job_id=job_id, actor=request.user, reason=request.POST.get("reason", ""))
+            reason = request.POST.get("reason", "").strip()
+            if request.POST.get("confirm") != "1" or not reason:  # a decline is confirmed, with its reason
+                raise InvalidInput(_("请填写拒绝原因，再点“确认拒绝”。"), code="decline_unconfirmed")
+            services.job_decline(job_id=job_id, actor=request.user, reason=reason)
         elif action in NEXT:
             services.job_advance(job_id=job_id, actor=request.user, to=NEXT[action])
         else:
@@ -268,7 +271,10 @@ def _map_svg(points) -> str:
 
 @page_requires(permissions.DISPATCH)
 def board(request):
-    """The dispatcher's board: urgent requests waiting on top, then a station's day per technician."""
+    """The dispatcher's board: urgent requests waiting on top (escalated ones first, marked, with a sound),
+    then a station's day per technician. Without ?station it opens on the station with waiting emergencies.
+    htmx asks for the urgent part again every poll (`?part=urgent&v=` the version shown: 204 when nothing
+    changed, so a technician being chosen is never swapped away)."""
     zone = clock.local_zone()
     today = clock.now().astimezone(zone).date()
     try:
@@ -277,21 +283,37 @@ def board(request):
         day = today
     if abs((day - today).days) > 366:  # the board plans days, not centuries (and year 9999 overflows)
         day = today
+    waiting = list(selectors.urgent_waiting()[:30])
+    stamp = "|".join(f"{u.reference}:{u.status}:{int(u.escalated_at is not None)}" for u in waiting)
+    if (
+        request.GET.get("part") == "urgent"
+        and request.headers.get("HX-Request")
+        and request.GET.get("v") == stamp
+    ):
+        response = HttpResponse(status=204)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    now = clock.now()
+    for u in waiting:
+        u.candidates = selectors.urgent_candidates(urgent=u)
+        u.waited_minutes = int((now - u.created_at).total_seconds() // 60)
+    sent = {t.pk: t for u in waiting for t, _eta in u.candidates}
+    labels = selectors.technician_status_labels(technicians=list(sent.values())) if sent else {}
+    for u in waiting:
+        for tech, _eta in u.candidates:
+            tech.status_label = labels.get(tech.pk, "")  # "已接单，待出发" rather than "空闲" with a job
     stations = Station.objects.filter(technician__isnull=False).distinct().order_by("name")
-    station = stations.filter(pk=form_id(request.GET.get("station"))).first() or stations.first()
+    station = stations.filter(pk=form_id(request.GET.get("station"))).first()
+    if station is None and not request.GET.get("station"):
+        busy = [u.station_id for u in waiting if u.station_id]  # escalated first, then the oldest
+        station = stations.filter(pk=busy[0]).first() if busy else None
+    station = station or stations.first()
     rows = selectors.station_day(station=station, day=day) if station else []
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    technicians = list(
-        Technician.objects.select_related("user", "station").order_by("station__name", "pk")[:300]
-    )
-    for tech, label in zip(
-        technicians, selectors.technician_status_labels(technicians=technicians).values(), strict=True
-    ):
-        tech.status_label = label  # "已接单，待出发" rather than "空闲" for one with a job
     map_points = _map_points(
         [t for t, _p in rows],
         [p for _t, plans in rows for p in plans],
-        [u for u in selectors.urgent_waiting() if station and u.station_id == station.pk],
+        [u for u in waiting if station and u.station_id == station.pk],
     )
     context = {
         "stations": stations,
@@ -302,11 +324,15 @@ def board(request):
         "map": _map_svg(map_points),
         "map_points": _map_json(map_points),
         "tiles": pin_map(point=None),
-        "urgent": selectors.urgent_waiting()[:30],
-        "technicians": technicians,
+        "urgent": waiting,
+        "escalated": [u.reference for u in waiting if u.escalated_at],
+        "stamp": stamp,
+        "poll_seconds": settings.FAIRDESK_STATUS_POLL_SECONDS,
         "summary": request.GET.get("planned"),
     }
-    return render(request, "dispatch/board.html", context)
+    response = render(request, "dispatch/board.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @page_requires(permissions.DISPATCH)

@@ -4,13 +4,36 @@ read-only."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.admin_audit import AuditedAdmin
 from fairdesk.core.errors import DomainError
+from fairdesk.core.text_audit import TextAuditFormMixin
 from fairdesk.knowledge import services
+from fairdesk.knowledge.forbidden import forbidden_in
 from fairdesk.knowledge.models import Article, ArticleFeedback, ArticleVersion
+
+
+class ArticleVersionForm(TextAuditFormMixin, forms.ModelForm):
+    """An article is customer-facing text: a forbidden format clause is refused with its article, and so is
+    a forbidden topic (how to open or get round a lock)."""
+
+    audited_fields = ("title", "body")
+
+    class Meta:
+        model = ArticleVersion
+        fields = ("article", "language", "title", "body")
+
+    def clean(self):
+        cleaned = super().clean()
+        found = forbidden_in(f"{cleaned.get('title', '')}\n{cleaned.get('body', '')}")
+        if found:
+            self.add_error(
+                "body", _("帮助文章不能讲授开锁或绕过门锁的方法（%(words)s）。") % {"words": "、".join(found)}
+            )
+        return cleaned
 
 
 @admin.register(Article)
@@ -23,6 +46,7 @@ class ArticleAdmin(AuditedAdmin):
 
 @admin.register(ArticleVersion)
 class ArticleVersionAdmin(admin.ModelAdmin):
+    form = ArticleVersionForm
     list_display = ("article", "language", "version", "title", "published", "reviewer", "reviewed_at")
     list_filter = ("published", "language", "article__topic")
     search_fields = ("article__slug", "title")

@@ -15,6 +15,7 @@ from fairdesk.core import clock
 from fairdesk.core.errors import DomainError, InvalidInput, NotFound
 from fairdesk.core.services import event_record
 from fairdesk.knowledge import events, render, search, selectors
+from fairdesk.knowledge.forbidden import forbidden_in
 from fairdesk.knowledge.models import (
     Article,
     ArticleFeedback,
@@ -64,6 +65,12 @@ def article_version_submit(
         raise InvalidInput(_("标题和正文都不能为空。"), code="empty")
     if len(title) > TITLE_MAX or len(body) > BODY_MAX:
         raise InvalidInput(_("标题或正文太长。"), code="too_long")
+    found = forbidden_in(f"{title}\n{body}")
+    if found:
+        raise InvalidInput(
+            _("帮助文章不能讲授开锁或绕过门锁的方法（%(words)s）。") % {"words": "、".join(found)},
+            code="forbidden_topic",
+        )
     Article.objects.select_for_update().filter(pk=article.pk).first()  # version numbers one at a time
     highest = ArticleVersion.objects.filter(article=article, language=language).aggregate(n=Max("version"))[
         "n"

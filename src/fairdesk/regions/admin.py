@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core.admin_audit import AuditedAdmin, LabelledTabularInline
-from fairdesk.regions.models import Division, GeocodeCache, ServiceArea, Station
+from fairdesk.regions.models import CoverageDemand, Division, GeocodeCache, ServiceArea, Station
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -56,3 +56,14 @@ class GeocodeCacheAdmin(AuditedAdmin):
     list_display = ["address", "provider", "precision", "lat", "lng", "created_at"]
     list_filter = ["provider", "precision"]
     search_fields = ["address"]
+
+
+@admin.register(CoverageDemand)
+class CoverageDemandAdmin(AuditedAdmin):
+    """Demand where there is no coverage yet, newest first; filter by province to see where to open next."""
+
+    list_display = ("created_at", "address", "division", "phone")
+    list_filter = ("division__province_name",)
+    search_fields = ("address", "phone", "division__name")
+    readonly_fields = ("created_at", "address", "division", "phone")
+    date_hierarchy = "created_at"

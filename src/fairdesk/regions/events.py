@@ -20,3 +20,10 @@ SERVICE_AREA_ADDED = declare(
     description="A station now covers a division (station id, division code; address text: on the area).",
     payload={"station": "int", "division": "code"},
 )
+COVERAGE_DEMAND_RECORDED = declare(
+    "coverage.demand_recorded",
+    app="regions",
+    description="Someone asked for service where there is no coverage (the division, if resolved; whether a"
+    " phone was left for a call-back).",
+    payload={"demand": "int", "division": "code?", "has_phone": "bool"},
+)

@@ -202,3 +202,29 @@ class GeocodeCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.address}"
+
+
+class CoverageDemand(models.Model):
+    """Someone asked for service where there is none yet: what they typed, the division it resolved to (if it
+    did), a phone to call back when the area opens (if given) and when. The business sees these in the admin
+    (by division) to decide where to open next; nothing is promised to the customer."""
+
+    address = models.CharField(_("地址"), max_length=200)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    phone = models.CharField(_("手机号"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("未覆盖地区的服务需求")
+        verbose_name_plural = _("未覆盖地区的服务需求")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.address

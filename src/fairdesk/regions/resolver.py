@@ -325,4 +325,8 @@ def reset_resolver() -> None:
 
 
 def resolve(text: str) -> Resolution:
-    return get_resolver().resolve(text)
+    """The strict reading, then the tolerant ones for addresses as people type them (regions.typed: filler
+    words, functional areas from data, pinyin/English, a message naming what was understood)."""
+    from fairdesk.regions.typed import resolve_typed  # typed builds on this module: a real import cycle
+
+    return resolve_typed(get_resolver(), text)

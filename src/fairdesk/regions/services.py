@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fairdesk.accounts.phone import phone_or_invalid
 from fairdesk.core.errors import InvalidInput
 from fairdesk.core.services import event_record
 from fairdesk.regions import events, geo
 from fairdesk.regions.gazetteer import DivisionRecord, build_gazetteer
 from fairdesk.regions.maps import reset_map_cache
-from fairdesk.regions.models import Division, Level, ServiceArea, Station
+from fairdesk.regions.models import CoverageDemand, Division, Level, ServiceArea, Station
 from fairdesk.regions.resolver import Resolution, Unresolvable, reset_resolver, resolve
 from fairdesk.regions.selectors import Coverage, coverage_for_division, division_current_by_code
 
@@ -115,6 +116,34 @@ def coverage_lookup(
     if division is None:
         raise Unresolvable(_("这个位置不在中国境内的区县范围内。"), code="location_unresolvable")
     return coverage_for_division(division=division, lat=lat, lng=lng), None
+
+
+@transaction.atomic
+def coverage_demand_record(*, address: str, phone: str = "") -> CoverageDemand:
+    """Record that someone wants service at an address we do not cover (instead of promising anything): the
+    text, the division when it resolves, an optional phone for a call-back when the area opens."""
+    address = address.strip()[:200]
+    if not address:
+        raise InvalidInput(_("请输入地址。"), code="address_required")
+    e164 = phone_or_invalid(phone) if phone.strip() else ""
+    division = None
+    try:
+        resolution = resolve(address)
+        division = Division.objects.filter(pk=resolution.division_id).first()
+    except Unresolvable:
+        pass  # still worth knowing: the text is kept as typed
+    demand = CoverageDemand.objects.create(address=address, division=division, phone=e164)
+    event_record(
+        kind=events.COVERAGE_DEMAND_RECORDED,
+        subject=demand,
+        actor_label="customer",
+        payload={
+            "demand": demand.pk,
+            "division": division.code if division else None,
+            "has_phone": bool(e164),
+        },
+    )
+    return demand
 
 
 @transaction.atomic

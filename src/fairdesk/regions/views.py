@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from fairdesk.core.errors import DomainError
 from fairdesk.regions import maps, selectors, services
@@ -18,8 +20,15 @@ def _float(value: str | None) -> float | None:
 
 
 def _lookup(request) -> dict:
-    address = request.GET.get("address", "").strip()
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    context = _lookup_for(
+        request.GET.get("address", ""), _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    )
+    context["demand_recorded"] = request.GET.get("demand") == "recorded"
+    return context
+
+
+def _lookup_for(address: str, lat: float | None = None, lng: float | None = None) -> dict:
+    address = address.strip()
     context: dict = {"address": address, "asked": bool(address or lat is not None)}
     if not context["asked"]:
         return context
@@ -59,6 +68,28 @@ def coverage_check(request):
         "?" + request.GET.urlencode() if request.GET else ""
     )
     return response
+
+
+@require_POST
+def coverage_demand(request):
+    """A not-covered result's form: the demand is recorded (address, optional phone, time) for the business to
+    see; the customer comes back to the result with a note saying so."""
+    address = request.POST.get("address", "")
+    try:
+        services.coverage_demand_record(address=address, phone=request.POST.get("phone", ""))
+    except DomainError as exc:
+        context = _lookup_for(address)
+        context.update(demand_error=str(exc.message), phone=request.POST.get("phone", "")[:20])
+        context["stats"] = selectors.division_stats()
+        context["map_svg"] = maps.coverage_map_svg(
+            highlight=context.get("map_focus"), label=_("服务区域地图：阴影为已覆盖的区县")
+        )
+        return render(request, "regions/coverage.html", context, status=exc.status)
+    return redirect(
+        reverse("regions:coverage")
+        + "?"
+        + urlencode({"address": address.strip()[:200], "demand": "recorded"})
+    )
 
 
 @require_GET

@@ -57,8 +57,10 @@ class AxeWatch:
         self.failures: list[str] = []
         self._contexts: list = []
 
-    def watch(self, context) -> None:
+    def watch(self, context, opener, options: dict | None = None) -> None:
+        """Watch `context`; `opener(**options)` makes the auditing context (the browser's own new_context)."""
         visited: list[str] = []
+        context._axe_opener, context._axe_options = opener, dict(options or {})
 
         def on_request(request) -> None:
             if request.is_navigation_request() and request.method == "GET":
@@ -84,22 +86,37 @@ class AxeWatch:
             state = ",".join(sorted(c["name"] for c in context.cookies()))
         except Exception:  # a context the browser already dropped
             return
+        todo = []
         for url in pending:
             key = (url, state)
             if key in self.audited or "/api/" in url or not url.startswith("http"):
                 continue
             self.audited.add(key)
-            page = context.new_page()
-            try:
-                response = page.goto(url, wait_until="load")
-                kind = (response.headers.get("content-type", "") if response else "") or ""
-                if response is None or not response.ok or "text/html" not in kind:
-                    continue
+            todo.append(url)
+        if not todo:
+            return
+        # Audited in a context of its own with the same cookies, locale and viewport, and with JavaScript on
+        # (axe is JavaScript; the tested context may have it off): the test's own tabs are left as they were.
+        options = {**context._axe_options, "java_script_enabled": True}
+        auditor = context._axe_opener(**options, storage_state=context.storage_state())
+        try:
+            for url in todo:
+                self._audit_one(auditor, url)
+        finally:
+            auditor.close()
+
+    def _audit_one(self, auditor, url: str) -> None:
+        page = auditor.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            response = page.goto(url, wait_until="load")
+            kind = (response.headers.get("content-type", "") if response else "") or ""
+            if response is not None and response.ok and "text/html" in kind:
                 self.failures += axe_summary(url, axe_violations(page))
-            except Exception as exc:  # a page that cannot be opened again (a download) is not HTML
-                log.info("axe watch skipped %s: %s", url, exc)
-            finally:
-                page.close()
+        except Exception as exc:  # a page that cannot be opened again (a download) is not HTML
+            log.info("axe watch skipped %s: %s", url, exc)
+        finally:
+            page.close()
 
     def finish(self) -> list[str]:
         """Audit what the contexts still open visited; the failures of the whole test."""

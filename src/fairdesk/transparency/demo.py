@@ -222,7 +222,7 @@ def documents() -> list[dict]:
             "title": "紧急报修派单规则",
             "title_en": "Emergency allocation",
             "stats_anchor": "emergencies",
-            "recorded_in": "urgent.offered: rule (emergency_allocation:1), technician, eta_minutes, "
+            "recorded_in": "urgent.offered: rule (emergency_allocation:2), technician, eta_minutes, "
             "promised_at, within_promise",
             "body": (
                 "紧急报修提交后立即排队，不需要先等验证码。\n"
@@ -232,6 +232,9 @@ def documents() -> list[dict]:
                 "如果没有人能在 30 分钟内到达，派空闲技师中预计到达最早的一位（都不空闲时，派预计到达最早的"
                 "一位），"
                 "并如实告诉您预计到达时间。预计时间包括技师手头工作的剩余时间。\n"
+                "附近的技师都在忙时也照样派单：排在最早能到的技师手头工作之后，不会无人服务。"
+                "已等待 5 分钟以上（被拒绝或未回应后再次派单）的报修，直接派预计到达最早的技师，"
+                "并提醒调度员。\n"
                 "技师有 3 分钟时间接单，拒绝或未回应就派给下一位最合适的技师。调度员可以改派。\n"
                 "您的套餐和消费金额不影响派单。每次派单的事件记录承诺的到达时间（promised_at）和是否在承诺"
                 "内（within_promise）。"
@@ -247,6 +250,10 @@ def documents() -> list[dict]:
                 "none is idle, the earliest arrival overall), and you are told the real expected time. Expe"
                 "cted "
                 "times include what the technician is finishing.\n"
+                "When everyone near you is busy you are still served: queued behind the technician who can "
+                "arrive first. A request that has already waited 5 minutes (offered "
+                "again after a refusal or no answer) gets the earliest arrival whatever the rule above says, "
+                "and the dispatcher is alerted.\n"
                 "A technician has 3 minutes to accept; a refusal or no answer sends the offer to the next b"
                 "est "
                 "one. A dispatcher may send another technician.\n"

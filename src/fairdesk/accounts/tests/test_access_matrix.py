@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "coverage/"): EVERYONE,
     ("GET", "coverage/check/"): EVERYONE,
     ("GET", "coverage/map.svg"): EVERYONE,
+    ("POST", "coverage/demand/"): EVERYONE,  # a not-covered result records the demand (no account needed)
     ("GET", "book/"): EVERYONE,
     ("POST", "book/code/"): EVERYONE,
     ("POST", "book/confirm/"): EVERYONE,  # checks the SMS code itself

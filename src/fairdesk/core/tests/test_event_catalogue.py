@@ -131,7 +131,9 @@ def declined_emergency_flow(client, demo):
         .get()
     )
     client.force_login(job.technician.user)
-    declined = client.post(f"/tech/jobs/{job.pk}/", {"action": "decline", "reason": "正在另一单上"})
+    declined = client.post(
+        f"/tech/jobs/{job.pk}/", {"action": "decline", "confirm": "1", "reason": "正在另一单上"}
+    )
     assert declined.status_code == 302, declined.content.decode()[:500]
     client.logout()
     job.refresh_from_db()

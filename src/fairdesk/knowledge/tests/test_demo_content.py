@@ -1,46 +1,13 @@
 """The demo articles: at least 20, in both languages, covering what the issue lists, and none teaches how to
-open or get round a lock (several provinces forbid teaching 开锁技术)."""
-
-import re
+open or get round a lock (several provinces forbid teaching 开锁技术); a submitted version that does is
+refused."""
 
 import pytest
 
+from fairdesk.core.errors import DomainError
+from fairdesk.knowledge import services
 from fairdesk.knowledge.demo_articles import ARTICLES
-
-# Words of opening and bypass techniques that no article may contain (checked case-insensitively, spaces
-# ignored in Chinese).
-FORBIDDEN = (
-    "开锁技术",
-    "开锁技巧",
-    "开锁教程",
-    "技术开锁",
-    "锡纸开锁",
-    "锡纸",
-    "插片",
-    "单钩",
-    "双钩",
-    "万能钥匙",
-    "拨片",
-    "猫眼开锁",
-    "撬锁方法",
-    "破解",
-    "解码器",
-    "开锁工具",
-    "bump key",
-    "bumping",
-    "lock picking",
-    "lockpicking",
-    "pick a lock",
-    "picking a lock",
-    "lock pick",
-    "tension wrench",
-    "rake",
-    "shim",
-    "bypass",
-    "decoder",
-    "skeleton key",
-    "master key",
-)
+from fairdesk.knowledge.forbidden import FORBIDDEN_TOPICS, forbidden_in
 
 
 def _texts():
@@ -49,15 +16,19 @@ def _texts():
         yield article.slug, f"{article.title_en}\n{article.body_en}"
 
 
-@pytest.mark.parametrize("word", FORBIDDEN)
-def test_no_demo_article_teaches_opening_or_bypass_techniques(word):
-    pattern = re.compile(re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}", re.IGNORECASE)
-    offending = [
-        slug
-        for slug, text in _texts()
-        if pattern.search(text.replace(" ", "") if not word.isascii() else text)
-    ]
-    assert offending == [], f"{word!r} in {offending}"
+def test_no_demo_article_teaches_opening_or_bypass_techniques():
+    offending = {slug: forbidden_in(text) for slug, text in _texts() if forbidden_in(text)}
+    assert offending == {}
+
+
+@pytest.mark.parametrize("word", FORBIDDEN_TOPICS)
+def test_the_check_sees_every_forbidden_topic(word):
+    spaced = " ".join(word) if not word.isascii() else word.upper()
+    assert word in forbidden_in(f"这里讲 {spaced} 的方法")
+
+
+def test_ordinary_words_are_not_forbidden():
+    assert forbidden_in("The technician checks your ID; keep a spare key with family. 开锁前核实身份。") == []
 
 
 def test_at_least_twenty_articles_in_both_languages_covering_the_topics():
@@ -75,3 +46,11 @@ def test_at_least_twenty_articles_in_both_languages_covering_the_topics():
         "complaints",
         "lawful",
     }
+
+
+@pytest.mark.django_db
+def test_a_version_teaching_a_technique_is_refused():
+    article = services.article_create(slug="bad", topic="care")
+    with pytest.raises(DomainError) as refused:
+        services.article_version_submit(article=article, language="zh-hans", title="锡纸开锁教程", body="……")
+    assert refused.value.code == "forbidden_topic"

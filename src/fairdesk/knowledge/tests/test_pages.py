@@ -80,3 +80,22 @@ def test_complaint_form_suggests_articles_without_hiding_submit(client, demo_art
     assert 'hx-get="/help/suggest/"' in textarea
     # The suggestions come after the submit button: they never cover or push it away.
     assert html.index('data-testid="complaint-submit"') < html.index('id="complaint-kb-suggest"')
+
+
+def test_support_chat_suggests_articles_without_hiding_send_or_human(client, demo_articles):
+    from fairdesk.accounts.services import customer_get_or_create
+    from fairdesk.accounts.sessions import VERIFIED_PHONE_SESSION_KEY
+
+    customer = customer_get_or_create(phone="13800000066")
+    session = client.session
+    session[VERIFIED_PHONE_SESSION_KEY] = customer.phone
+    session.save()
+    html = client.get("/support/").content.decode()
+    textarea = html.split('id="chat-text"')[1].split(">")[0]
+    assert 'hx-get="/help/suggest/"' in textarea and 'hx-target="#chat-kb-suggest"' in textarea
+    send, box, human = (
+        html.index('data-testid="chat-send"'),
+        html.index('id="chat-kb-suggest"'),
+        html.index('data-testid="talk-to-human"'),
+    )
+    assert send < box < human  # after the send button, before "talk to a human": neither is covered

@@ -16,6 +16,30 @@
     xhr.send();
   }
 
+  // The desk's ring: a short tone and, when allowed, a browser notification (the desk's data-text-new).
+  var audio = null;
+  function ring(desk, text) {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (Ctx) {
+      try {
+        audio = audio || new Ctx();
+        if (audio.state === "suspended") { audio.resume(); }
+        var osc = audio.createOscillator(), gain = audio.createGain();
+        osc.frequency.value = 660;
+        gain.gain.setValueAtTime(0.2, audio.currentTime);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime);
+        osc.stop(audio.currentTime + 0.4);
+      } catch (e) { /* no sound here: the queue on the page still changes */ }
+    }
+    desk.dataset.rang = String(Date.now());
+    if (window.Notification && Notification.permission === "granted") {
+      try { new Notification(text || "fairdesk", {tag: "fairdesk-support"}); }
+      catch (e) { /* notifications refused in this context */ }
+    }
+  }
+
   function scrollDown(log) {
     var latest = log.querySelector("#chat-latest");
     if (latest && latest.scrollIntoView) { latest.scrollIntoView({block: "nearest"}); }
