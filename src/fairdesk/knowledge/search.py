@@ -24,7 +24,8 @@ from pathlib import Path
 SYNONYM_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
 SYNONYM_PREFIX = "syn"
 
-# Words of the trade jieba's general dictionary splits wrongly.
+# Words of the trade jieba's general dictionary splits wrongly or weighs too low: the help centre's search and
+# support's bot segment with the same dictionary (rjieba's is per process, so one list, loaded once).
 DOMAIN_WORDS = (
     "开锁",
     "换锁",
@@ -49,6 +50,33 @@ DOMAIN_WORDS = (
     "投诉",
     "进不了门",
     "锁芯等级",
+    "退钱",
+    "降级",
+    "升级",
+    "改期",
+    "改时间",
+    "预约",
+    "上门",
+    "师傅",
+    "发票",
+    "电子发票",
+    "保修",
+    "质保",
+    "没电",
+    "换电池",
+    "营业时间",
+    "服务范围",
+    "自动续费",
+    "续费",
+    "微信支付",
+    "支付宝",
+    "个人信息",
+    "隐私",
+    "不想要",
+    "不要了",
+    "不需要",
+    "人工客服",
+    "转人工",
 )
 
 
@@ -85,7 +113,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower().replace("\u2019", "'")
 
 
-def _segmenter():
+def segmenter():
     """rjieba with the trade's words, set up once per process (importing it loads the dictionary)."""
     global _segmenter_ready
     import rjieba
@@ -166,7 +194,7 @@ def words(text: str) -> list[str]:
     result: list[str] = []
     for chinese, latin in _RUNS.findall(normalize(text)):
         if chinese:
-            jieba = _segmenter()
+            jieba = segmenter()
             result.extend(w for w in jieba.cut_for_search(chinese, False) if w.strip() and w not in ZH_STOP)
         elif latin not in EN_STOP:
             result.append(stem(latin))

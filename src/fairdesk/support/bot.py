@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fairdesk.core import clock
+from fairdesk.knowledge.search import DOMAIN_WORDS, normalize, segmenter
 from fairdesk.support.links import LINKS, MAIN_LINKS
 from fairdesk.support.models import BotAnswer, SafetyClass
 
@@ -122,76 +122,6 @@ def _fill(body: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ segmentation
-
-# Words of the trade that the general dictionary splits wrongly or weighs too low.
-DOMAIN_WORDS = (
-    "开锁",
-    "换锁",
-    "修锁",
-    "锁芯",
-    "门锁",
-    "防盗门",
-    "保险柜",
-    "保险箱",
-    "指纹锁",
-    "智能锁",
-    "密码锁",
-    "电子锁",
-    "配钥匙",
-    "套餐",
-    "退款",
-    "退钱",
-    "降级",
-    "升级",
-    "改约",
-    "改期",
-    "改时间",
-    "预约",
-    "上门",
-    "上门费",
-    "师傅",
-    "发票",
-    "电子发票",
-    "保修",
-    "质保",
-    "没电",
-    "换电池",
-    "营业时间",
-    "服务范围",
-    "自动续费",
-    "续费",
-    "微信支付",
-    "支付宝",
-    "身份证",
-    "房产证",
-    "租房合同",
-    "个人信息",
-    "隐私",
-    "投诉",
-    "不想要",
-    "不要了",
-    "不需要",
-    "人工客服",
-    "转人工",
-)
-
-_segmenter_lock = threading.Lock()
-_segmenter_ready = False
-
-
-def _segmenter():
-    """rjieba with the domain words, set up once per process on first use (importing rjieba loads its
-    dictionary, about 0.2 s; it writes nothing to stdout or stderr)."""
-    global _segmenter_ready
-    import rjieba
-
-    if not _segmenter_ready:
-        with _segmenter_lock:
-            if not _segmenter_ready:
-                for word in DOMAIN_WORDS:
-                    rjieba.add_word(word, None, None)
-                _segmenter_ready = True
-    return rjieba
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -355,11 +285,6 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_CJK}]+)|([a-z0-9]+)(?:'([a-z]+))?")
 
 
-def normalize(text: str) -> str:
-    """Full-width letters and digits to ASCII, lower case."""
-    return unicodedata.normalize("NFKC", text or "").lower().replace("\u2019", "'")
-
-
 def stem(word: str) -> str:
     """A light English stemmer: enough for refund/refunds/refunded, book/booking, cancel/cancelled."""
     if word.endswith("ies") and len(word) > 4:
@@ -389,7 +314,7 @@ def _chinese_words(run: str) -> list[str]:
     """Words of a Chinese run: jieba's dictionary without guessing new words (a customer's 修个锁 stays
     修 个 锁), with POS tags so place names are recognised; a long word also gives its dictionary sub-words
     (智能锁 → 智能锁, 智能)."""
-    jieba = _segmenter()
+    jieba = segmenter()
     words: list[str] = []
     for word, flag in jieba.tag(run, False):
         if _is_place(word, flag):
